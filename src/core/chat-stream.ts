@@ -1,0 +1,101 @@
+import { AbortError } from '../errors/call-errors.js';
+import type { ChatResponse } from '../types/response.js';
+import type { StreamEvent } from '../types/stream-event.js';
+
+/** Runs a call's pipeline while folding its events into the final response. Supplied by the gateway. */
+export interface StreamRun {
+  events: AsyncIterable<StreamEvent>;
+  /** Called for every event with the event; returns nothing. */
+  observe(ev: StreamEvent): void;
+  /** Builds the response once the events ended; throws if they never finished. */
+  complete(): ChatResponse;
+  /** Cancels the call (closes the provider socket). */
+  cancel(reason: unknown): void;
+  /** Releases timers; runs exactly once whatever happens. */
+  cleanup(): void;
+}
+
+/**
+ * A streaming call. Iterate it for typed events, or read `textStream` for text only, or just await
+ * `response` for the aggregated answer (which also drains the stream). It can be consumed once.
+ * Breaking out of the loop, calling `abort()`, or the request's signal firing cancels the HTTP request.
+ */
+export class ChatStream implements AsyncIterable<StreamEvent> {
+  readonly #run: StreamRun;
+  #started = false;
+  #response: Promise<ChatResponse>;
+  #resolve!: (r: ChatResponse) => void;
+  #reject!: (e: unknown) => void;
+
+  constructor(run: StreamRun) {
+    this.#run = run;
+    this.#response = new Promise<ChatResponse>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // A caller that only iterates must not get an unhandled rejection from the response promise.
+    this.#response.catch(() => undefined);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
+    if (this.#started) throw new TypeError('a ChatStream can be consumed only once');
+    this.#started = true;
+    return this.#iterate();
+  }
+
+  /** The aggregated response. Resolves when the stream finished; drains it if nobody is iterating. */
+  get response(): Promise<ChatResponse> {
+    if (!this.#started) void this.#drain();
+    return this.#response;
+  }
+
+  /** The text deltas only. Consumes the stream like iterating it does. */
+  get textStream(): AsyncIterable<string> {
+    const self = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        for await (const ev of self) if (ev.type === 'text-delta') yield ev.text;
+      },
+    };
+  }
+
+  /** Cancels the call. Iteration ends with an AbortError; `response` rejects with it. */
+  abort(reason?: unknown): void {
+    this.#run.cancel(reason instanceof Error ? reason : new AbortError('the stream was aborted by the caller'));
+  }
+
+  async #drain(): Promise<void> {
+    this.#started = true;
+    try {
+      for await (const _ of this.#iterate()) {
+        // draining only: the response promise carries the result
+      }
+    } catch {
+      // already delivered through the response promise
+    }
+  }
+
+  async *#iterate(): AsyncGenerator<StreamEvent, void, undefined> {
+    const run = this.#run;
+    let completed = false;
+    try {
+      for await (const ev of run.events) {
+        run.observe(ev);
+        yield ev;
+      }
+      this.#resolve(run.complete());
+      completed = true;
+    } catch (err) {
+      completed = true;
+      this.#reject(err);
+      throw err;
+    } finally {
+      if (!completed) {
+        const reason = new AbortError('the stream was closed before it finished');
+        run.cancel(reason);
+        this.#reject(reason);
+      }
+      run.cleanup();
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// The public API of switchyard. Everything a user touches is exported from here; test helpers live
+// in `switchyard/testing`.
+
+export { createGateway, type Gateway } from './gateway/create-gateway.js';
+export type { GatewayConfig, AliasConfig } from './gateway/gateway-config.js';
+export { ChatStream } from './core/chat-stream.js';
+export { wrapOpenAI } from './openai-compat/wrap-openai.js';
+export type { OpenAIFacade, OpenAICompletionsFacade, OpenAIFacadeOptions } from './openai-compat/openai-facade.js';
+export type { OpenAICompatStream } from './openai-compat/to-openai-chunks.js';
+export type { OpenAICompatRequestOptions } from './openai-compat/from-openai-params.js';
+
+// TEMP export { openai, type OpenAIAdapterOptions } from './providers/openai/openai-adapter.js';
+// TEMP export { anthropic, type AnthropicAdapterOptions } from './providers/anthropic/anthropic-adapter.js';
+// TEMP export { gemini, type GeminiAdapterOptions } from './providers/gemini/gemini-adapter.js';
+
+export * from './errors/index.js';
+
+export type * from './types/request.js';
+export type * from './types/response.js';
+export type * from './types/stream-event.js';
+export type * from './types/usage.js';
+export type * from './types/finish-reason.js';
+export type * from './types/target.js';
+export type * from './types/attempt.js';
+export type * from './types/provider-adapter.js';
+export type * from './types/middleware.js';
+export type * from './types/json-schema.js';
