@@ -9,9 +9,9 @@ export type { OpenAIFacade, OpenAICompletionsFacade, OpenAIFacadeOptions } from 
 export type { OpenAICompatStream } from './openai-compat/to-openai-chunks.js';
 export type { OpenAICompatRequestOptions } from './openai-compat/from-openai-params.js';
 
-// TEMP export { openai, type OpenAIAdapterOptions } from './providers/openai/openai-adapter.js';
-// TEMP export { anthropic, type AnthropicAdapterOptions } from './providers/anthropic/anthropic-adapter.js';
-// TEMP export { gemini, type GeminiAdapterOptions } from './providers/gemini/gemini-adapter.js';
+export { openai, type OpenAIAdapterOptions } from './providers/openai/openai-adapter.js';
+export { anthropic, type AnthropicAdapterOptions } from './providers/anthropic/anthropic-adapter.js';
+export { gemini, type GeminiAdapterOptions } from './providers/gemini/gemini-adapter.js';
 
 export * from './errors/index.js';
 

@@ -66,8 +66,9 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
 
   async #drain(): Promise<void> {
     this.#started = true;
+    const it = this.#iterate();
     try {
-      for await (const _ of this.#iterate()) {
+      while (!(await it.next()).done) {
         // draining only: the response promise carries the result
       }
     } catch {
@@ -75,27 +76,64 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     }
   }
 
-  async *#iterate(): AsyncGenerator<StreamEvent, void, undefined> {
+  // Hand-written rather than an async generator: one promise hop per event instead of a generator's
+  // several, which is most of the per-chunk budget.
+  #iterate(): AsyncIterator<StreamEvent> & AsyncIterable<StreamEvent> {
     const run = this.#run;
-    let completed = false;
-    try {
-      for await (const ev of run.events) {
-        run.observe(ev);
-        yield ev;
-      }
-      this.#resolve(run.complete());
-      completed = true;
-    } catch (err) {
-      completed = true;
+    let inner: AsyncIterator<StreamEvent> | undefined;
+    let finished = false;
+    const fail = (err: unknown): never => {
+      finished = true;
       this.#reject(err);
-      throw err;
-    } finally {
-      if (!completed) {
-        const reason = new AbortError('the stream was closed before it finished');
-        run.cancel(reason);
-        this.#reject(reason);
-      }
       run.cleanup();
-    }
+      throw err;
+    };
+    const onResult = (r: IteratorResult<StreamEvent>): IteratorResult<StreamEvent> => {
+      if (!r.done) {
+        run.observe(r.value);
+        return r;
+      }
+      let response: ChatResponse;
+      try {
+        response = run.complete();
+      } catch (err) {
+        return fail(err);
+      }
+      finished = true;
+      run.cleanup();
+      this.#resolve(response);
+      return r;
+    };
+    const iterator: AsyncIterator<StreamEvent> & AsyncIterable<StreamEvent> = {
+      next: () => {
+        if (finished) return Promise.resolve({ done: true, value: undefined });
+        try {
+          inner ??= run.events[Symbol.asyncIterator]();
+          return inner.next().then(onResult, fail);
+        } catch (err) {
+          return Promise.reject(err).catch(fail);
+        }
+      },
+      return: async () => {
+        if (!finished) {
+          finished = true;
+          const reason = new AbortError('the stream was closed before it finished');
+          try {
+            await inner?.return?.();
+          } catch {
+            // the consumer is leaving; the response promise carries the outcome
+          } finally {
+            run.cancel(reason);
+            this.#reject(reason);
+            run.cleanup();
+          }
+        }
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+    };
+    return iterator;
   }
 }

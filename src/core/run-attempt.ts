@@ -1,5 +1,6 @@
 import { AbortError } from '../errors/call-errors.js';
 import { StreamTruncatedError } from '../errors/provider-error.js';
+import { linkAbort } from '../gateway/call-signal.js';
 import type { AttemptRecord } from '../types/attempt.js';
 import type { CallContext } from '../types/middleware.js';
 import type { AdapterCallOptions, ProviderAdapter } from '../types/provider-adapter.js';
@@ -8,37 +9,71 @@ import type { Target } from '../types/target.js';
 import { resultToEvents } from './result-events.js';
 import { toSwitchyardError } from './to-switchyard-error.js';
 
+// The attempt core: exactly one provider call. It records the attempt on the call's log and turns
+// every failure into a SwitchyardError. It is always on and not user-ordered.
+
+/** The events of one attempt, in the call's mode. */
+export function runAttempt(ctx: CallContext, target: Target, adapter: ProviderAdapter): AsyncIterable<StreamEvent> {
+  return ctx.mode === 'generate' ? eventsOf(attemptGenerate(ctx, target, adapter)) : attemptStream(ctx, target, adapter);
+}
+
+function newRecord(ctx: CallContext, target: Target): AttemptRecord {
+  return { target, mode: ctx.mode, outcome: 'success', startedAt: Date.now(), latencyMs: 0 };
+}
+
+function options(ctx: CallContext, target: Target, signal: AbortSignal): AdapterCallOptions {
+  const o: AdapterCallOptions = { target, signal };
+  if (ctx.deadline !== undefined) o.timeoutMs = Math.max(1, ctx.deadline - Date.now());
+  return o;
+}
+
+function failed(record: AttemptRecord, err: unknown, ctx: CallContext, target: Target): Error {
+  const error = toSwitchyardError(err, ctx.signal, target);
+  record.outcome = error.name === 'AbortError' || error.name === 'DeadlineExceededError' ? 'aborted' : 'error';
+  record.error = error;
+  return error;
+}
+
 /**
- * The attempt core: exactly one provider call. It gives the adapter its own abort signal (so an
- * abandoned attempt is torn down without cancelling the whole call), records the attempt on the
- * call's log, and turns every failure into a SwitchyardError.
+ * A non-streaming attempt. A pending generate call cannot be abandoned except through signals, so
+ * it uses the call's (or branch's) signal as is: no controller of its own.
  */
-export async function* runAttempt(ctx: CallContext, target: Target, adapter: ProviderAdapter): AsyncGenerator<StreamEvent, void, undefined> {
-  const callSignal = ctx.signal;
-  const startedAt = Date.now();
+export async function attemptGenerate(ctx: CallContext, target: Target, adapter: ProviderAdapter): Promise<StreamEvent[]> {
+  const record = newRecord(ctx, target);
   const t0 = performance.now();
-  const record: AttemptRecord = { target, mode: ctx.mode, outcome: 'success', startedAt, latencyMs: 0 };
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort(callSignal.reason);
-  let settled = false;
-
   try {
-    if (callSignal.aborted) throw callSignal.reason;
-    callSignal.addEventListener('abort', onAbort, { once: true });
-    const options: AdapterCallOptions = { target, signal: controller.signal };
-    if (ctx.deadline !== undefined) options.timeoutMs = Math.max(1, ctx.deadline - Date.now());
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    const result = await adapter.generate(ctx.request, options(ctx, target, ctx.signal));
+    record.timeToFirstTokenMs = performance.now() - t0;
+    record.usage = result.usage;
+    return resultToEvents(result, target);
+  } catch (err) {
+    throw failed(record, err, ctx, target);
+  } finally {
+    record.latencyMs = performance.now() - t0;
+    ctx.attempts.push(record);
+  }
+}
 
-    if (ctx.mode === 'generate') {
-      const result = await adapter.generate(ctx.request, options);
-      record.timeToFirstTokenMs = performance.now() - t0;
-      record.usage = result.usage;
-      settled = true;
-      for (const ev of resultToEvents(result, target)) yield ev;
-      return;
-    }
+async function* eventsOf(events: Promise<StreamEvent[]>): AsyncGenerator<StreamEvent, void, undefined> {
+  for (const ev of await events) yield ev;
+}
 
+/**
+ * A streaming attempt. It gets its own controller so that an abandoned attempt (the consumer stopped,
+ * a layer moved on) closes its socket without cancelling the call.
+ */
+export async function* attemptStream(ctx: CallContext, target: Target, adapter: ProviderAdapter): AsyncGenerator<StreamEvent, void, undefined> {
+  const record = newRecord(ctx, target);
+  const t0 = performance.now();
+  const controller = new AbortController();
+  let settled = false;
+  let unlink: (() => void) | undefined;
+  try {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    unlink = linkAbort(ctx.signal, controller);
     let first = true;
-    for await (const ev of adapter.stream(ctx.request, options)) {
+    for await (const ev of adapter.stream(ctx.request, options(ctx, target, controller.signal))) {
       if (ev.type === 'finish') {
         record.usage = ev.usage;
         settled = true;
@@ -53,18 +88,15 @@ export async function* runAttempt(ctx: CallContext, target: Target, adapter: Pro
       throw new StreamTruncatedError({ provider: target.provider, model: target.model, message: 'the stream ended without a finish event' });
     }
   } catch (err) {
-    const error = toSwitchyardError(err, callSignal, target);
-    record.outcome = error.name === 'AbortError' || error.name === 'DeadlineExceededError' ? 'aborted' : 'error';
-    record.error = error;
     settled = true;
-    throw error;
+    throw failed(record, err, ctx, target);
   } finally {
-    callSignal.removeEventListener('abort', onAbort);
+    unlink?.();
     if (!settled) {
-      // The consumer stopped reading before the answer was complete: close the provider's socket.
       record.outcome = 'aborted';
       record.error = new AbortError('the attempt was abandoned before it finished');
     }
+    // Close the provider's socket for anything but a complete answer.
     if (record.outcome !== 'success' && !controller.signal.aborted) controller.abort(record.error);
     record.latencyMs = performance.now() - t0;
     ctx.attempts.push(record);

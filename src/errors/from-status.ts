@@ -27,11 +27,32 @@ const CONTENT_POLICY_TEXT = /content[ _-]?(management )?polic|content[ _-]filter
 const OVERLOAD_CODES = new Set(['overloaded_error', 'server_is_overloaded', 'unavailable']);
 const OVERLOAD_TEXT = /overloaded/i;
 const QUOTA_CODES = new Set(['insufficient_quota', 'billing_error']);
+// In-band stream errors carry no HTTP status; their type or code stands in for it.
+const STATUS_OF_CODE: Record<string, number> = {
+  rate_limit_error: 429,
+  rate_limit_exceeded: 429,
+  resource_exhausted: 429,
+  invalid_request_error: 400,
+  invalid_argument: 400,
+  authentication_error: 401,
+  invalid_api_key: 401,
+  unauthenticated: 401,
+  permission_error: 403,
+  permission_denied: 403,
+  not_found_error: 404,
+  not_found: 404,
+  model_not_found: 404,
+  timeout_error: 408,
+  deadline_exceeded: 504,
+  api_error: 500,
+  server_error: 500,
+  internal: 500,
+};
 
 /** Picks the error class from the HTTP status, the provider's code, and (last) its message. */
 export function providerErrorFromStatus(init: StatusErrorInit): ProviderError {
-  const { status } = init;
   const code = init.providerCode?.toLowerCase();
+  const status = init.status ?? (code !== undefined ? STATUS_OF_CODE[code] : undefined);
   const text = init.message;
   if ((code && CONTEXT_LENGTH_CODES.has(code)) || ((status === 400 || status === 413 || status === undefined) && CONTEXT_LENGTH_TEXT.test(text))) {
     return new ContextLengthError(init);

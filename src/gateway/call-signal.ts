@@ -1,7 +1,5 @@
 import { AbortError, DeadlineExceededError } from '../errors/call-errors.js';
 
-const NEVER = new AbortController().signal;
-
 /** The call-level cancellation: caller's signal, deadline timer, and explicit cancel, as one signal. */
 export interface CallSignal {
   signal: AbortSignal;
@@ -10,17 +8,52 @@ export interface CallSignal {
   cleanup(): void;
 }
 
+const NEVER = new AbortController().signal;
+
+// Attempt controllers hang off their call's signal here instead of through addEventListener: Node's
+// EventTarget costs microseconds per listener, which would dominate the per-call overhead budget.
+const attemptsOf = new WeakMap<AbortSignal, Set<AbortController>>();
+
+/**
+ * Makes `controller` abort when `signal` does. Cheap for the gateway's own call signals (a set
+ * insert); falls back to a real listener for other signals (e.g. a layer's branch signal).
+ * Returns the unlink function.
+ */
+export function linkAbort(signal: AbortSignal, controller: AbortController): () => void {
+  if (signal === NEVER) return noop;
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return noop;
+  }
+  const set = attemptsOf.get(signal);
+  if (set) {
+    set.add(controller);
+    return () => set.delete(controller);
+  }
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
 /**
  * Builds the call's signal. On the hot path (no caller signal, no timeout, not a stream) no
- * controller or timer is created at all.
+ * controller, listener or timer is created at all.
  */
 export function createCallSignal(callerSignal: AbortSignal | undefined, timeoutMs: number | undefined, cancellable: boolean): CallSignal {
   if (!callerSignal && timeoutMs === undefined && !cancellable) {
     return { signal: NEVER, deadline: undefined, cancel: noop, cleanup: noop };
   }
   const controller = new AbortController();
+  const attempts = new Set<AbortController>();
+  attemptsOf.set(controller.signal, attempts);
+  const abort = (reason: unknown): void => {
+    if (controller.signal.aborted) return;
+    controller.abort(reason);
+    for (const a of attempts) a.abort(reason);
+    attempts.clear();
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const onCallerAbort = (): void => controller.abort(new AbortError('the call was aborted by the caller', { cause: callerSignal?.reason }));
+  const onCallerAbort = (): void => abort(new AbortError('the call was aborted by the caller', { cause: callerSignal?.reason }));
   if (callerSignal) {
     if (callerSignal.aborted) onCallerAbort();
     else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
@@ -28,16 +61,14 @@ export function createCallSignal(callerSignal: AbortSignal | undefined, timeoutM
   let deadline: number | undefined;
   if (timeoutMs !== undefined) {
     deadline = Date.now() + timeoutMs;
-    timer = setTimeout(() => controller.abort(new DeadlineExceededError(timeoutMs)), timeoutMs);
+    timer = setTimeout(() => abort(new DeadlineExceededError(timeoutMs)), timeoutMs);
     // A pending deadline must not keep the host process alive on its own.
     timer.unref?.();
   }
   return {
     signal: controller.signal,
     deadline,
-    cancel: (reason) => {
-      if (!controller.signal.aborted) controller.abort(reason);
-    },
+    cancel: abort,
     cleanup: () => {
       if (timer) clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onCallerAbort);

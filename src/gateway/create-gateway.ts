@@ -1,4 +1,5 @@
 import { ChatStream } from '../core/chat-stream.js';
+import { attemptGenerate } from '../core/run-attempt.js';
 import { ResponseBuilder } from '../core/response-builder.js';
 import { ConfigError } from '../errors/config-error.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
@@ -57,13 +58,14 @@ export function createGateway(config: GatewayConfig): Gateway {
   checkAliases(aliases, providers);
 
   const router = new Router(providers, aliases);
-  const pipeline: Handler = compose((config.middleware ?? []).map(toMiddleware), router.dispatch);
+  const layers = (config.middleware ?? []).map(toMiddleware);
+  const pipeline: Handler = compose(layers, router.dispatch);
   const defaultTimeout = config.defaults?.timeout;
 
   function start(request: ChatRequest, mode: 'generate' | 'stream') {
     const normalized = normalizeRequest(request);
     // Resolve now so an unknown model fails before any layer runs.
-    router.resolve(request.model);
+    const route = router.resolve(request.model);
     const callSignal = createCallSignal(request.signal, request.timeout ?? defaultTimeout, mode === 'stream');
     const ctx: CallContext = {
       id: `${idPrefix}-${++callCounter}`,
@@ -77,17 +79,24 @@ export function createGateway(config: GatewayConfig): Gateway {
       attempts: [],
       state: new Map(),
     };
-    return { ctx, callSignal };
+    return { ctx, callSignal, route };
   }
 
   const gateway: Gateway = {
     async chat(request) {
-      const { ctx, callSignal } = start(request, 'generate');
+      const { ctx, callSignal, route } = start(request, 'generate');
       const startedAt = Date.now();
       const t0 = performance.now();
       const builder = new ResponseBuilder();
       try {
-        for await (const ev of pipeline(ctx)) builder.add(ev, performance.now() - t0);
+        if (layers.length === 0 && route.kind === 'target') {
+          // Nothing can observe the events in between, so skip iterating them one by one.
+          const events = await attemptGenerate(ctx, route.target, route.adapter);
+          const at = performance.now() - t0;
+          for (const ev of events) builder.add(ev, at);
+        } else {
+          for await (const ev of pipeline(ctx)) builder.add(ev, performance.now() - t0);
+        }
       } finally {
         callSignal.cleanup();
       }

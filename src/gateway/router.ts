@@ -11,7 +11,7 @@ export interface AliasSpec {
   middleware: Middleware[];
 }
 
-type Route = { kind: 'target'; target: Target; adapter: ProviderAdapter } | { kind: 'alias'; name: string; handler: Handler };
+export type Route = { kind: 'target'; target: Target; adapter: ProviderAdapter } | { kind: 'alias'; name: string; handler: Handler };
 
 /**
  * Resolves model strings (aliases first, then `provider/model` split at the first `/`) and is the

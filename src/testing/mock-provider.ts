@@ -35,8 +35,10 @@ export interface MockCall {
   model: string;
   provider: string;
   request: NormalizedRequest;
-  /** Whether the call's signal fired before it finished. */
-  aborted: boolean;
+  /** The attempt's signal as the mock received it. */
+  signal: AbortSignal;
+  /** Whether that signal has fired (read live). */
+  readonly aborted: boolean;
 }
 
 export interface MockProviderOptions {
@@ -71,9 +73,19 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
   };
 
   const record = (mode: MockCall['mode'], request: NormalizedRequest, opts: AdapterCallOptions): MockCall => {
-    const call: MockCall = { mode, model: opts.target.model, provider: opts.target.provider, request, aborted: false };
+    const signal = opts.signal;
+    // A getter, not a listener: long-lived signals collect no listeners, and a late abort still shows.
+    const call: MockCall = {
+      mode,
+      model: opts.target.model,
+      provider: opts.target.provider,
+      request,
+      signal,
+      get aborted() {
+        return signal.aborted;
+      },
+    };
     calls.push(call);
-    opts.signal.addEventListener('abort', () => (call.aborted = true), { once: true });
     return call;
   };
 
@@ -113,8 +125,12 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
       return toResult(r, opts);
     },
 
-    async *stream(request, opts) {
-      const call = record('stream', request, opts);
+    stream(request, opts) {
+      return streamAnswer(record('stream', request, opts), request, opts);
+    },
+  };
+
+  async function* streamAnswer(call: MockCall, request: NormalizedRequest, opts: AdapterCallOptions): AsyncGenerator<StreamEvent> {
       const r = next(request, call);
       if (r.latencyMs) await delay(r.latencyMs, opts.signal);
       opts.signal.throwIfAborted();
@@ -160,8 +176,7 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
         raw: undefined,
       };
       yield finish;
-    },
-  };
+  }
   return adapter;
 }
 

@@ -134,7 +134,7 @@ export async function startFakeServer(wire: WireProtocol, options: FakeServerOpt
     }
     if (fault?.type === 'malformed-chunk') {
       const at = Math.min(Math.max(0, fault.atChunk), frames.length);
-      frames = [...frames.slice(0, at), 'data: {"this is": not json\n\n', ...frames.slice(at)];
+      frames = [...frames.slice(0, at), wire.malformedFrame?.() ?? 'data: {"this is": not json\n\n', ...frames.slice(at)];
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...baseHeaders });
     res.flushHeaders();
@@ -156,7 +156,12 @@ export async function startFakeServer(wire: WireProtocol, options: FakeServerOpt
       }
       if (i > 0 && delay > 0) await sleep(delay, res);
       if (res.destroyed) return;
-      res.write(frames[i]);
+      if (fault?.type === 'cut' && fault.mode === 'destroy') {
+        // Let each frame reach the socket before a destroy can overtake it.
+        await new Promise<void>((resolve) => res.write(frames[i], () => resolve()));
+      } else {
+        res.write(frames[i]);
+      }
     }
     if (fault?.type === 'stall' && fault.afterChunks >= frames.length) return;
     if (fault?.type === 'in-band-error' && fault.afterChunks >= frames.length) {

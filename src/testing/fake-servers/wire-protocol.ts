@@ -19,7 +19,6 @@ export interface WireProtocol {
   /**
    * Complete SSE frames (each ending in a blank line) for a streamed answer. `terminal` is the number
    * of trailing frames that are only the end-of-stream marker (e.g. 1 for `data: [DONE]`).
-   * With `omitFinish`, the frames must not carry the completion signal (used by Gemini's missing-terminal).
    */
   frames(reply: ResolvedReply, request: RecordedRequest): { frames: string[]; terminal: number };
   /** Error response for a status fault: body and extra headers. */
@@ -30,6 +29,11 @@ export interface WireProtocol {
   responseHeaders(request: RecordedRequest): Record<string, string>;
   /** Frames for Gemini-style missing-terminal, when leaving out trailing frames is not enough. */
   framesWithoutFinish?(reply: ResolvedReply, request: RecordedRequest): string[];
+  /**
+   * An unparseable frame the SDK will still try to parse (e.g. with the `event:` line Anthropic's
+   * SDK needs). Default: `data: {"this is": not json`.
+   */
+  malformedFrame?(): string;
 }
 
 /** Formats one SSE frame. `event` is omitted when undefined. */
