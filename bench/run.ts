@@ -1,0 +1,6 @@
+// `npm run bench`: every measurement runs side by side with its baseline in the same process.
+import { benchPerCall, benchPerChunk } from './pipeline.bench.js';
+
+console.log(`switchyard benchmark — node ${process.version}, ${new Date().toISOString()}`);
+await benchPerCall();
+await benchPerChunk();
