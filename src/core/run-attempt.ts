@@ -1,6 +1,6 @@
 import { AbortError } from '../errors/call-errors.js';
 import { StreamTruncatedError } from '../errors/provider-error.js';
-import { linkAbort } from '../gateway/call-signal.js';
+import { canAbort, linkAbort } from '../gateway/call-signal.js';
 import type { AttemptRecord } from '../types/attempt.js';
 import type { CallContext } from '../types/middleware.js';
 import type { AdapterCallOptions, ProviderAdapter } from '../types/provider-adapter.js';
@@ -21,8 +21,9 @@ function newRecord(ctx: CallContext, target: Target): AttemptRecord {
   return { target, mode: ctx.mode, outcome: 'success', startedAt: Date.now(), latencyMs: 0 };
 }
 
-function options(ctx: CallContext, target: Target, signal: AbortSignal): AdapterCallOptions {
-  const o: AdapterCallOptions = { target, signal };
+function options(ctx: CallContext, target: Target, signal: AbortSignal | undefined): AdapterCallOptions {
+  const o: AdapterCallOptions = { target };
+  if (signal) o.signal = signal;
   if (ctx.deadline !== undefined) o.timeoutMs = Math.max(1, ctx.deadline - Date.now());
   return o;
 }
@@ -43,7 +44,7 @@ export async function attemptGenerate(ctx: CallContext, target: Target, adapter:
   const t0 = performance.now();
   try {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    const result = await adapter.generate(ctx.request, options(ctx, target, ctx.signal));
+    const result = await adapter.generate(ctx.request, options(ctx, target, canAbort(ctx.signal) ? ctx.signal : undefined));
     record.timeToFirstTokenMs = performance.now() - t0;
     record.usage = result.usage;
     return resultToEvents(result, target);
@@ -73,7 +74,7 @@ export async function* attemptStream(ctx: CallContext, target: Target, adapter: 
     if (ctx.signal.aborted) throw ctx.signal.reason;
     unlink = linkAbort(ctx.signal, controller);
     let first = true;
-    for await (const ev of adapter.stream(ctx.request, options(ctx, target, controller.signal))) {
+    for await (const ev of adapter.stream(ctx.request, { ...options(ctx, target, undefined), signal: controller.signal })) {
       if (ev.type === 'finish') {
         record.usage = ev.usage;
         settled = true;

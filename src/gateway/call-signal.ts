@@ -14,6 +14,11 @@ const NEVER = new AbortController().signal;
 // EventTarget costs microseconds per listener, which would dominate the per-call overhead budget.
 const attemptsOf = new WeakMap<AbortSignal, Set<AbortController>>();
 
+/** False for the shared signal of calls that nothing can cancel. */
+export function canAbort(signal: AbortSignal): boolean {
+  return signal !== NEVER;
+}
+
 /**
  * Makes `controller` abort when `signal` does. Cheap for the gateway's own call signals (a set
  * insert); falls back to a real listener for other signals (e.g. a layer's branch signal).

@@ -35,8 +35,8 @@ export interface MockCall {
   model: string;
   provider: string;
   request: NormalizedRequest;
-  /** The attempt's signal as the mock received it. */
-  signal: AbortSignal;
+  /** The attempt's signal as the mock received it (absent when nothing could cancel the call). */
+  signal: AbortSignal | undefined;
   /** Whether that signal has fired (read live). */
   readonly aborted: boolean;
 }
@@ -82,7 +82,7 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
       request,
       signal,
       get aborted() {
-        return signal.aborted;
+        return signal?.aborted ?? false;
       },
     };
     calls.push(call);
@@ -120,7 +120,7 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
       const call = record('generate', request, opts);
       const r = next(request, call);
       if (r.latencyMs) await delay(r.latencyMs, opts.signal);
-      opts.signal.throwIfAborted();
+      opts.signal?.throwIfAborted();
       if (r.error && r.failAfterChunks === undefined) throw fail(r, opts);
       return toResult(r, opts);
     },
@@ -133,7 +133,7 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
   async function* streamAnswer(call: MockCall, request: NormalizedRequest, opts: AdapterCallOptions): AsyncGenerator<StreamEvent> {
       const r = next(request, call);
       if (r.latencyMs) await delay(r.latencyMs, opts.signal);
-      opts.signal.throwIfAborted();
+      opts.signal?.throwIfAborted();
       if (r.error && r.failAfterChunks === undefined) throw fail(r, opts);
       const result = toResult(r, opts);
       const pieces = r.chunks ?? (r.text ? [r.text] : []);
@@ -143,7 +143,7 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
           throw r.error ? fail(r, opts) : new StreamTruncatedError({ provider: opts.target.provider, model: opts.target.model, message: 'mock stream cut' });
         }
         if (sent > 0 && r.chunkDelayMs) await delay(r.chunkDelayMs, opts.signal);
-        opts.signal.throwIfAborted();
+        opts.signal?.throwIfAborted();
         sent++;
       };
       if (r.reasoning) {
@@ -221,7 +221,8 @@ function lastUserText(req: NormalizedRequest): string {
   return '';
 }
 
-function delay(ms: number, signal: AbortSignal): Promise<void> {
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const onAbort = (): void => {

@@ -8,10 +8,20 @@ import type { Usage } from './usage.js';
 /** What the attempt core hands an adapter for one provider call. */
 export interface AdapterCallOptions {
   target: Target;
-  /** Fires when this attempt must stop (caller abort, deadline, a layer abandoning it). Pass it to the SDK. */
-  signal: AbortSignal;
+  /**
+   * Fires when this attempt must stop (caller abort, deadline, a layer abandoning it). Pass it to the
+   * SDK. Absent when nothing can cancel the attempt (a generate call with no signal and no deadline):
+   * the gateway never hands SDKs a long-lived signal, because they add a listener per request and
+   * never remove it.
+   */
+  signal?: AbortSignal;
   /** Milliseconds left before the call's deadline, if it has one; pass to the SDK's timeout. */
   timeoutMs?: number;
+}
+
+/** Streams always carry a signal: a consumer that stops reading must be able to close the socket. */
+export interface StreamCallOptions extends AdapterCallOptions {
+  signal: AbortSignal;
 }
 
 /** A complete, normalized answer from a non-streaming provider call. */
@@ -42,7 +52,7 @@ export interface ProviderCapabilities {
  * - `stream` yields content events and ends with exactly one `finish` event; a stream that ends
  *   without the provider's terminal marker throws `StreamTruncatedError`;
  * - when `signal` fires, the HTTP request is aborted; if the SDK then ends a stream silently the
- *   adapter throws `signal.reason`.
+ *   adapter throws `signal.reason`. Streams always get a signal.
  */
 export interface ProviderAdapter {
   /** Adapter family: `openai`, `anthropic`, `gemini`, `mock`, or a custom value. */
@@ -51,5 +61,5 @@ export interface ProviderAdapter {
   readonly server?: { address: string; port?: number };
   readonly capabilities?: ProviderCapabilities;
   generate(request: NormalizedRequest, options: AdapterCallOptions): Promise<AdapterResult>;
-  stream(request: NormalizedRequest, options: AdapterCallOptions): AsyncIterable<StreamEvent>;
+  stream(request: NormalizedRequest, options: StreamCallOptions): AsyncIterable<StreamEvent>;
 }

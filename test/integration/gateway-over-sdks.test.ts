@@ -136,3 +136,22 @@ describe.each(providers)('gateway over the real %s SDK', (name) => {
     expect(res.text).toBe('Echo: still there?');
   });
 });
+
+describe('long-running services', () => {
+  it('many calls leave no abort listeners behind (SDKs never remove theirs, so none get a shared signal)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w.name);
+    };
+    process.on('warning', onWarning);
+    try {
+      for (const name of providers) {
+        for (let i = 0; i < 25; i++) await fx.gateway.chat({ model: MODELS[name], messages: [{ role: 'user', content: 'hi' }] });
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+});

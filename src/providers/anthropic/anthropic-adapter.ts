@@ -5,7 +5,7 @@ import type {
   MessageCreateParamsStreaming,
   RawMessageStreamEvent,
 } from '@anthropic-ai/sdk/resources/messages';
-import type { AdapterCallOptions, AdapterResult, ProviderAdapter } from '../../types/provider-adapter.js';
+import type { AdapterCallOptions, AdapterResult, ProviderAdapter, StreamCallOptions } from '../../types/provider-adapter.js';
 import type { NormalizedRequest } from '../../types/request.js';
 import type { StreamEvent } from '../../types/stream-event.js';
 import { toProviderError } from './map-error.js';
@@ -25,7 +25,7 @@ const DEFAULT_MAX_TOKENS = 4096;
 const SDK_DEFAULT_TIMEOUT_MS = 600_000;
 
 interface SdkRequestOptions {
-  signal: AbortSignal;
+  signal?: AbortSignal;
   maxRetries: 0;
   timeout?: number;
 }
@@ -43,7 +43,8 @@ export function anthropic(client: Anthropic, options: AnthropicAdapterOptions = 
   const defaultMaxTokens = options.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
 
   function requestOptions(call: AdapterCallOptions, streaming: boolean): SdkRequestOptions {
-    const out: SdkRequestOptions = { signal: call.signal, maxRetries: 0 };
+    const out: SdkRequestOptions = { maxRetries: 0 };
+    if (call.signal) out.signal = call.signal;
     if (call.timeoutMs !== undefined) {
       // The SDK accepts only non-negative integers; a key set to undefined would override its default.
       out.timeout = Math.max(1, Math.ceil(call.timeoutMs));
@@ -75,7 +76,7 @@ export function anthropic(client: Anthropic, options: AnthropicAdapterOptions = 
       return fromAnthropicMessage(message, call.target, requestId);
     },
 
-    async *stream(request: NormalizedRequest, call: AdapterCallOptions): AsyncIterable<StreamEvent> {
+    async *stream(request: NormalizedRequest, call: StreamCallOptions): AsyncIterable<StreamEvent> {
       const body = toAnthropicBody(request, call.target, defaultMaxTokens, true) as MessageCreateParamsStreaming;
       let sdkStream: SdkStream;
       let requestId: string | undefined;

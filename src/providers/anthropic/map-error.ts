@@ -47,9 +47,9 @@ const IN_BAND_CLASSES: ReadonlyMap<string, ProviderErrorClass> = new Map<string,
  * Maps anything the SDK (or the fetch below it) threw to a `ProviderError`. Errors raised because
  * `signal` fired are returned unchanged: the attempt core tells caller abort from deadline.
  */
-export function toProviderError(err: unknown, target: Target, signal: AbortSignal): unknown {
+export function toProviderError(err: unknown, target: Target, signal: AbortSignal | undefined): unknown {
   if (err instanceof ProviderError) return err;
-  if (signal.aborted) return err;
+  if (signal?.aborted) return err;
   const base = { provider: target.provider, model: target.model, cause: err };
   if (!(err instanceof Error)) return new ProviderError({ ...base, message: String(err) });
 

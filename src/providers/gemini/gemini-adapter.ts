@@ -1,5 +1,5 @@
 import type { GenerateContentResponse, GoogleGenAI } from '@google/genai';
-import type { AdapterCallOptions, AdapterResult, ProviderAdapter } from '../../types/provider-adapter.js';
+import type { AdapterCallOptions, AdapterResult, ProviderAdapter, StreamCallOptions } from '../../types/provider-adapter.js';
 import type { NormalizedRequest } from '../../types/request.js';
 import type { StreamEvent } from '../../types/stream-event.js';
 import { mapGeminiError } from './map-error.js';
@@ -35,7 +35,7 @@ export function gemini(client: GoogleGenAI, options: GeminiAdapterOptions = {}):
       return fromGenerateResponse(response, call.target);
     },
 
-    stream(request: NormalizedRequest, call: AdapterCallOptions): AsyncIterable<StreamEvent> {
+    stream(request: NormalizedRequest, call: StreamCallOptions): AsyncIterable<StreamEvent> {
       return streamGemini(client, request, call);
     },
   };

@@ -27,7 +27,7 @@ interface GoogleRpcError {
  * are returned untouched: the attempt core decides between caller abort and deadline.
  */
 export function mapGeminiError(err: unknown, call: AdapterCallOptions): unknown {
-  if (call.signal.aborted || err instanceof ProviderError) return err;
+  if (call.signal?.aborted || err instanceof ProviderError) return err;
   const { target } = call;
   if (isApiError(err)) return fromApiError(err, target);
   if (err instanceof Error) {

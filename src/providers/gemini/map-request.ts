@@ -37,7 +37,7 @@ const MODE_NONE = 'NONE' as FunctionCallingConfigMode;
  * Builds the `generateContent` / `generateContentStream` parameters for one attempt. `abortSignal`
  * is the signal the SDK must watch (for streams, one the adapter can also fire itself).
  */
-export function toGenerateParams(request: NormalizedRequest, call: AdapterCallOptions, abortSignal: AbortSignal): GenerateContentParameters {
+export function toGenerateParams(request: NormalizedRequest, call: AdapterCallOptions, abortSignal: AbortSignal | undefined): GenerateContentParameters {
   const { systemInstruction, contents } = mapMessages(request.messages);
   const config: GenerateContentConfig = {};
   if (systemInstruction) config.systemInstruction = systemInstruction;
@@ -70,7 +70,7 @@ export function toGenerateParams(request: NormalizedRequest, call: AdapterCallOp
   const httpOptions: HttpOptions = { ...config.httpOptions, retryOptions: NO_SDK_RETRIES };
   if (call.timeoutMs !== undefined) httpOptions.timeout = Math.max(1, Math.ceil(call.timeoutMs));
   config.httpOptions = httpOptions;
-  config.abortSignal = abortSignal;
+  if (abortSignal) config.abortSignal = abortSignal;
   config.automaticFunctionCalling = { disable: true };
   // Otherwise a CONTINUATION finish makes the SDK send further requests on its own.
   config.automaticContinuation = false;

@@ -1,6 +1,6 @@
 import type { GenerateContentResponse, GenerateContentResponseUsageMetadata, GoogleGenAI } from '@google/genai';
 import { StreamTruncatedError } from '../../errors/provider-error.js';
-import type { AdapterCallOptions } from '../../types/provider-adapter.js';
+import type { StreamCallOptions } from '../../types/provider-adapter.js';
 import type { NormalizedRequest } from '../../types/request.js';
 import type { StreamEvent } from '../../types/stream-event.js';
 import { throwIfAborted } from '../shared/transport-error.js';
@@ -12,7 +12,7 @@ import { mapFinishReason, mapUsage, noCandidateError, requestIdOf, toolCallOf } 
  * Streams one `generateContentStream` call as switchyard events. Gemini has no end-of-stream
  * marker: a candidate's `finishReason` is the only sign the answer is complete.
  */
-export async function* streamGemini(client: GoogleGenAI, request: NormalizedRequest, call: AdapterCallOptions): AsyncGenerator<StreamEvent, void, undefined> {
+export async function* streamGemini(client: GoogleGenAI, request: NormalizedRequest, call: StreamCallOptions): AsyncGenerator<StreamEvent, void, undefined> {
   const { target, signal } = call;
   // Closing the SDK's iterator only releases its reader; the socket stays open until the fetch is
   // aborted. This controller lets a consumer that stops early hang up.

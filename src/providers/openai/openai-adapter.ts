@@ -1,5 +1,5 @@
 import type { OpenAI } from 'openai';
-import type { AdapterCallOptions, AdapterResult, ProviderAdapter } from '../../types/provider-adapter.js';
+import type { AdapterCallOptions, AdapterResult, ProviderAdapter, StreamCallOptions } from '../../types/provider-adapter.js';
 import type { NormalizedRequest } from '../../types/request.js';
 import type { StreamEvent } from '../../types/stream-event.js';
 import { errorClassesOf, type OpenAIErrorClasses, toProviderError } from './map-error.js';
@@ -54,7 +54,7 @@ export function openai(client: OpenAI, options: OpenAIAdapterOptions = {}): Prov
       return fromChatCompletion(result.data, result.request_id ?? undefined, call.target);
     },
 
-    stream(request: NormalizedRequest, call: AdapterCallOptions): AsyncIterable<StreamEvent> {
+    stream(request: NormalizedRequest, call: StreamCallOptions): AsyncIterable<StreamEvent> {
       return streamChat(client, toChatCompletionBody(request, call.target, true, settings), call, classes);
     },
   };
@@ -63,7 +63,7 @@ export function openai(client: OpenAI, options: OpenAIAdapterOptions = {}): Prov
 async function* streamChat(
   client: OpenAI,
   body: Record<string, unknown>,
-  call: AdapterCallOptions,
+  call: StreamCallOptions,
   classes: OpenAIErrorClasses,
 ): AsyncGenerator<StreamEvent, void, undefined> {
   let response: { data: AsyncIterable<OpenAI.ChatCompletionChunk> & { controller: AbortController }; request_id: string | null };
@@ -87,16 +87,17 @@ async function* streamChat(
   }
 }
 
-function requestOptions(call: AdapterCallOptions): { signal: AbortSignal; maxRetries: number; timeout?: number } {
+function requestOptions(call: AdapterCallOptions): { signal?: AbortSignal; maxRetries: number; timeout?: number } {
   // The gateway owns retries; the SDK's default of 2 would multiply every attempt by three.
-  const opts: { signal: AbortSignal; maxRetries: number; timeout?: number } = { signal: call.signal, maxRetries: 0 };
+  const opts: { signal?: AbortSignal; maxRetries: number; timeout?: number } = { maxRetries: 0 };
+  if (call.signal) opts.signal = call.signal;
   if (call.timeoutMs !== undefined) opts.timeout = Math.max(1, Math.ceil(call.timeoutMs));
   return opts;
 }
 
 /** Errors caused by our own signal go back untouched: the attempt core tells caller abort from deadline. */
 function callError(err: unknown, call: AdapterCallOptions, classes: OpenAIErrorClasses): unknown {
-  if (call.signal.aborted) return err;
+  if (call.signal?.aborted) return err;
   return toProviderError(err, call.target, classes);
 }
 

@@ -21,7 +21,7 @@ import { anthropic } from '../../../src/providers/anthropic/anthropic-adapter.js
 import { startFakeAnthropic } from '../../../src/testing/fake-servers/start-fake-anthropic.js';
 import type { FakeServer } from '../../../src/testing/fake-servers/fake-server.js';
 import type { Fault } from '../../../src/testing/fake-servers/types.js';
-import type { AdapterCallOptions, ProviderAdapter } from '../../../src/types/provider-adapter.js';
+import type { AdapterCallOptions, StreamCallOptions, ProviderAdapter } from '../../../src/types/provider-adapter.js';
 import type { NormalizedRequest } from '../../../src/types/request.js';
 import type { StreamEvent } from '../../../src/types/stream-event.js';
 import type { Target } from '../../../src/types/target.js';
@@ -33,7 +33,7 @@ const hi: NormalizedRequest = { messages: [{ role: 'user', content: 'hi' }] };
 let server: FakeServer & { baseURL: string };
 let adapter: ProviderAdapter;
 
-function call(extra: Partial<AdapterCallOptions> = {}): AdapterCallOptions {
+function call(extra: Partial<StreamCallOptions> = {}): StreamCallOptions {
   return { target, signal: new AbortController().signal, ...extra };
 }
 

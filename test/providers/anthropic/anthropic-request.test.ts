@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { anthropic } from '../../../src/providers/anthropic/anthropic-adapter.js';
 import { startFakeAnthropic } from '../../../src/testing/fake-servers/start-fake-anthropic.js';
 import type { FakeServer } from '../../../src/testing/fake-servers/fake-server.js';
-import type { AdapterCallOptions, ProviderAdapter } from '../../../src/types/provider-adapter.js';
+import type { AdapterCallOptions, StreamCallOptions, ProviderAdapter } from '../../../src/types/provider-adapter.js';
 import type { Message, NormalizedRequest } from '../../../src/types/request.js';
 import type { StreamEvent } from '../../../src/types/stream-event.js';
 import type { Target } from '../../../src/types/target.js';
@@ -15,7 +15,7 @@ let server: FakeServer & { baseURL: string };
 let client: Anthropic;
 let adapter: ProviderAdapter;
 
-function call(t: Target = target): AdapterCallOptions {
+function call(t: Target = target): StreamCallOptions {
   return { target: t, signal: new AbortController().signal };
 }
 

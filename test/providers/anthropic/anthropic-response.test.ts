@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { anthropic } from '../../../src/providers/anthropic/anthropic-adapter.js';
 import { startFakeAnthropic } from '../../../src/testing/fake-servers/start-fake-anthropic.js';
 import type { FakeServer } from '../../../src/testing/fake-servers/fake-server.js';
-import type { AdapterCallOptions, ProviderAdapter } from '../../../src/types/provider-adapter.js';
+import type { AdapterCallOptions, StreamCallOptions, ProviderAdapter } from '../../../src/types/provider-adapter.js';
 import type { AssistantMessage, NormalizedRequest } from '../../../src/types/request.js';
 import type { FinishEvent, StreamEvent } from '../../../src/types/stream-event.js';
 import type { Target } from '../../../src/types/target.js';
@@ -16,7 +16,7 @@ let server: FakeServer & { baseURL: string };
 let client: Anthropic;
 let adapter: ProviderAdapter;
 
-function call(): AdapterCallOptions {
+function call(): StreamCallOptions {
   return { target, signal: new AbortController().signal };
 }
 

@@ -1,7 +1,7 @@
 import { GoogleGenAI, type HttpOptions } from '@google/genai';
 import { gemini, type GeminiAdapterOptions } from '../../../src/providers/gemini/gemini-adapter.js';
 import { startFakeGemini } from '../../../src/testing/fake-servers/start-fake-gemini.js';
-import type { AdapterCallOptions, ProviderAdapter } from '../../../src/types/provider-adapter.js';
+import type { AdapterCallOptions, StreamCallOptions, ProviderAdapter } from '../../../src/types/provider-adapter.js';
 import type { NormalizedRequest } from '../../../src/types/request.js';
 import type { StreamEvent } from '../../../src/types/stream-event.js';
 import type { Target } from '../../../src/types/target.js';
@@ -21,7 +21,7 @@ export function geminiAdapter(server: FakeGemini, options?: GeminiAdapterOptions
   return gemini(geminiClient(server), options);
 }
 
-export function callOptions(overrides: Partial<AdapterCallOptions> = {}): AdapterCallOptions {
+export function callOptions(overrides: Partial<StreamCallOptions> = {}): StreamCallOptions {
   return { target, signal: new AbortController().signal, ...overrides };
 }
 
