@@ -62,44 +62,88 @@ async function* eventsOf(events: Promise<StreamEvent[]>): AsyncGenerator<StreamE
 
 /**
  * A streaming attempt. It gets its own controller so that an abandoned attempt (the consumer stopped,
- * a layer moved on) closes its socket without cancelling the call.
+ * a layer moved on) closes its socket without cancelling the call. Hand-written rather than an async
+ * generator: it sits on the per-chunk path, where a generator's extra promise hops are most of the cost.
  */
-export async function* attemptStream(ctx: CallContext, target: Target, adapter: ProviderAdapter): AsyncGenerator<StreamEvent, void, undefined> {
+export function attemptStream(ctx: CallContext, target: Target, adapter: ProviderAdapter): AsyncIterableIterator<StreamEvent> {
   const record = newRecord(ctx, target);
   const t0 = performance.now();
-  const controller = new AbortController();
-  let settled = false;
+  let controller: AbortController | undefined;
   let unlink: (() => void) | undefined;
-  try {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    unlink = linkAbort(ctx.signal, controller);
-    let first = true;
-    for await (const ev of adapter.stream(ctx.request, { ...options(ctx, target, undefined), signal: controller.signal })) {
-      if (ev.type === 'finish') {
-        record.usage = ev.usage;
-        settled = true;
-      } else if (first) {
-        first = false;
-        record.timeToFirstTokenMs = performance.now() - t0;
-      }
-      yield ev;
-    }
-    if (!settled) {
-      // Adapters must end with `finish`; one that does not is a truncated answer, never a short success.
-      throw new StreamTruncatedError({ provider: target.provider, model: target.model, message: 'the stream ended without a finish event' });
-    }
-  } catch (err) {
-    settled = true;
-    throw failed(record, err, ctx, target);
-  } finally {
+  let inner: AsyncIterator<StreamEvent> | undefined;
+  let first = true;
+  let settled = false;
+  let closed = false;
+
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
     unlink?.();
-    if (!settled) {
-      record.outcome = 'aborted';
-      record.error = new AbortError('the attempt was abandoned before it finished');
-    }
     // Close the provider's socket for anything but a complete answer.
-    if (record.outcome !== 'success' && !controller.signal.aborted) controller.abort(record.error);
+    if (record.outcome !== 'success' && controller && !controller.signal.aborted) controller.abort(record.error);
     record.latencyMs = performance.now() - t0;
     ctx.attempts.push(record);
-  }
+  };
+  const fail = (err: unknown): never => {
+    settled = true;
+    const error = failed(record, err, ctx, target);
+    close();
+    throw error;
+  };
+  const onResult = (r: IteratorResult<StreamEvent>): IteratorResult<StreamEvent> => {
+    if (r.done) {
+      // Adapters must end with `finish`; one that does not is a truncated answer, never a short success.
+      if (!settled) fail(new StreamTruncatedError({ provider: target.provider, model: target.model, message: 'the stream ended without a finish event' }));
+      close();
+      return r;
+    }
+    const ev = r.value;
+    if (ev.type === 'finish') {
+      record.usage = ev.usage;
+      settled = true;
+    } else if (first) {
+      first = false;
+      record.timeToFirstTokenMs = performance.now() - t0;
+    }
+    return r;
+  };
+
+  const iterator: AsyncIterableIterator<StreamEvent> = {
+    next() {
+      if (closed) return Promise.resolve({ done: true, value: undefined });
+      try {
+        if (!inner) {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          controller = new AbortController();
+          unlink = linkAbort(ctx.signal, controller);
+          inner = adapter.stream(ctx.request, { ...options(ctx, target, undefined), signal: controller.signal })[Symbol.asyncIterator]();
+        }
+        return inner.next().then(onResult, fail);
+      } catch (err) {
+        return Promise.reject(err).catch(fail);
+      }
+    },
+    async return() {
+      if (!closed) {
+        if (!settled) {
+          record.outcome = 'aborted';
+          record.error = new AbortError('the attempt was abandoned before it finished');
+          // Abort first: an adapter stuck on a stalled read only returns once its read fails.
+          controller?.abort(record.error);
+        }
+        try {
+          await inner?.return?.();
+        } catch {
+          // the attempt is being abandoned; its outcome is already recorded
+        } finally {
+          close();
+        }
+      }
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }

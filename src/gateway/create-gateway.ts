@@ -87,36 +87,34 @@ export function createGateway(config: GatewayConfig): Gateway {
       const { ctx, callSignal, route } = start(request, 'generate');
       const startedAt = Date.now();
       const t0 = performance.now();
-      const builder = new ResponseBuilder();
+      const builder = new ResponseBuilder(t0);
       try {
         if (layers.length === 0 && route.kind === 'target') {
           // Nothing can observe the events in between, so skip iterating them one by one.
-          const events = await attemptGenerate(ctx, route.target, route.adapter);
-          const at = performance.now() - t0;
-          for (const ev of events) builder.add(ev, at);
+          for (const ev of await attemptGenerate(ctx, route.target, route.adapter)) builder.add(ev);
         } else {
-          for await (const ev of pipeline(ctx)) builder.add(ev, performance.now() - t0);
+          for await (const ev of pipeline(ctx)) builder.add(ev);
         }
       } finally {
         callSignal.cleanup();
       }
       if (!builder.finish) throw noFinish();
-      return builder.build(builder.finish, startedAt, performance.now() - t0, ctx.attempts);
+      return builder.build(builder.finish, startedAt, ctx.attempts);
     },
 
     stream(request) {
       const { ctx, callSignal } = start(request, 'stream');
       const startedAt = Date.now();
       const t0 = performance.now();
-      const builder = new ResponseBuilder();
+      const builder = new ResponseBuilder(t0);
       return new ChatStream({
         get events() {
           return pipeline(ctx);
         },
-        observe: (ev) => builder.add(ev, performance.now() - t0),
+        observe: (ev) => builder.add(ev),
         complete: () => {
           if (!builder.finish) throw noFinish();
-          return builder.build(builder.finish, startedAt, performance.now() - t0, ctx.attempts);
+          return builder.build(builder.finish, startedAt, ctx.attempts);
         },
         cancel: callSignal.cancel,
         cleanup: callSignal.cleanup,

@@ -102,7 +102,7 @@ describe.each(providers)('gateway over the real %s SDK', (name) => {
 
   it('a silent provider costs one deadline, and its socket is closed', async () => {
     server().enqueue({ fault: { type: 'no-answer' } });
-    const err = await fx.gateway.chat({ model, messages: [{ role: 'user', content: 'hi' }], timeout: 100 }).catch((e: unknown) => e);
+    const err = await fx.gateway.chat({ model, messages: [{ role: 'user', content: 'hi' }], timeout: 400 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeadlineExceededError);
     expect((await server().settled(0)).outcome).toBe('client-closed');
     expect(server().requests).toHaveLength(1);
