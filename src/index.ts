@@ -25,3 +25,5 @@ export type * from './types/attempt.js';
 export type * from './types/provider-adapter.js';
 export type * from './types/middleware.js';
 export type * from './types/json-schema.js';
+export type * from './types/routing.js';
+export type { CircuitBreakerOptions, CircuitStateChange } from './core/target-health.js';

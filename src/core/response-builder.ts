@@ -1,4 +1,5 @@
 import type { AttemptRecord } from '../types/attempt.js';
+import type { RoutingEvent } from '../types/routing.js';
 import type { ChatResponse, ResponseContentPart, ToolCall } from '../types/response.js';
 import type { FinishEvent, StreamEvent } from '../types/stream-event.js';
 
@@ -19,6 +20,12 @@ export class ResponseBuilder {
   add(ev: StreamEvent): void {
     if (ev.type === 'finish') {
       this.finish = ev;
+      return;
+    }
+    if (ev.type === 'reset') {
+      // A routing layer restarted the answer elsewhere: what came before is void.
+      this.content.length = 0;
+      this.toolCalls.length = 0;
       return;
     }
     if (this.firstContentAt === undefined) this.firstContentAt = performance.now() - this.t0;
@@ -54,7 +61,7 @@ export class ResponseBuilder {
     }
   }
 
-  build(finish: FinishEvent, startedAt: number, attempts: AttemptRecord[]): ChatResponse {
+  build(finish: FinishEvent, startedAt: number, attempts: AttemptRecord[], routing: RoutingEvent[]): ChatResponse {
     const timing: ChatResponse['timing'] = { startedAt, latencyMs: performance.now() - this.t0 };
     if (this.firstContentAt !== undefined) timing.timeToFirstTokenMs = this.firstContentAt;
     let text = '';
@@ -79,6 +86,7 @@ export class ResponseBuilder {
       raw: finish.raw,
       timing,
       attempts,
+      routing,
     };
   }
 }

@@ -1,142 +1,229 @@
 import { AbortError } from '../errors/call-errors.js';
-import { StreamTruncatedError } from '../errors/provider-error.js';
+import { AttemptTimeoutError, ProviderTimeoutError, StreamTruncatedError } from '../errors/provider-error.js';
+import { SwitchyardError } from '../errors/switchyard-error.js';
 import { canAbort, linkAbort } from '../gateway/call-signal.js';
 import type { AttemptRecord } from '../types/attempt.js';
 import type { CallContext } from '../types/middleware.js';
 import type { AdapterCallOptions, ProviderAdapter } from '../types/provider-adapter.js';
 import type { StreamEvent } from '../types/stream-event.js';
 import type { Target } from '../types/target.js';
+import type { ConcurrencyLimits, Release } from './concurrency-limits.js';
 import { resultToEvents } from './result-events.js';
+import type { Admission, HealthRegistry } from './target-health.js';
 import { toSwitchyardError } from './to-switchyard-error.js';
 
-// The attempt core: exactly one provider call. It records the attempt on the call's log and turns
-// every failure into a SwitchyardError. It is always on and not user-ordered.
+// The attempt core: exactly one provider call. It asks the circuit breaker and the concurrency
+// limits for a go, enforces the attempt's time limits, records the attempt on the call's log and in
+// the target's health, and turns every failure into a SwitchyardError. Always on, not user-ordered.
+
+/** Gateway-wide state every attempt consults. */
+export interface AttemptServices {
+  health: HealthRegistry;
+  limits: ConcurrencyLimits;
+}
 
 /** The events of one attempt, in the call's mode. */
-export function runAttempt(ctx: CallContext, target: Target, adapter: ProviderAdapter): AsyncIterable<StreamEvent> {
-  return ctx.mode === 'generate' ? eventsOf(attemptGenerate(ctx, target, adapter)) : attemptStream(ctx, target, adapter);
-}
-
-function newRecord(ctx: CallContext, target: Target): AttemptRecord {
-  return { target, mode: ctx.mode, outcome: 'success', startedAt: Date.now(), latencyMs: 0 };
-}
-
-function options(ctx: CallContext, target: Target, signal: AbortSignal | undefined): AdapterCallOptions {
-  const o: AdapterCallOptions = { target };
-  if (signal) o.signal = signal;
-  if (ctx.deadline !== undefined) o.timeoutMs = Math.max(1, ctx.deadline - Date.now());
-  return o;
-}
-
-function failed(record: AttemptRecord, err: unknown, ctx: CallContext, target: Target): Error {
-  const error = toSwitchyardError(err, ctx.signal, target);
-  record.outcome = error.name === 'AbortError' || error.name === 'DeadlineExceededError' ? 'aborted' : 'error';
-  record.error = error;
-  return error;
-}
-
-/**
- * A non-streaming attempt. A pending generate call cannot be abandoned except through signals, so
- * it uses the call's (or branch's) signal as is: no controller of its own.
- */
-export async function attemptGenerate(ctx: CallContext, target: Target, adapter: ProviderAdapter): Promise<StreamEvent[]> {
-  const record = newRecord(ctx, target);
-  const t0 = performance.now();
-  try {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    const result = await adapter.generate(ctx.request, options(ctx, target, canAbort(ctx.signal) ? ctx.signal : undefined));
-    record.timeToFirstTokenMs = performance.now() - t0;
-    record.usage = result.usage;
-    return resultToEvents(result, target);
-  } catch (err) {
-    throw failed(record, err, ctx, target);
-  } finally {
-    record.latencyMs = performance.now() - t0;
-    ctx.attempts.push(record);
-  }
+export function runAttempt(ctx: CallContext, target: Target, adapter: ProviderAdapter, svc: AttemptServices): AsyncIterable<StreamEvent> {
+  return ctx.mode === 'generate' ? eventsOf(attemptGenerate(ctx, target, adapter, svc)) : attemptStream(ctx, target, adapter, svc);
 }
 
 async function* eventsOf(events: Promise<StreamEvent[]>): AsyncGenerator<StreamEvent, void, undefined> {
   for (const ev of await events) yield ev;
 }
 
-/**
- * A streaming attempt. It gets its own controller so that an abandoned attempt (the consumer stopped,
- * a layer moved on) closes its socket without cancelling the call. Hand-written rather than an async
- * generator: it sits on the per-chunk path, where a generator's extra promise hops are most of the cost.
- */
-export function attemptStream(ctx: CallContext, target: Target, adapter: ProviderAdapter): AsyncIterableIterator<StreamEvent> {
-  const record = newRecord(ctx, target);
-  const t0 = performance.now();
-  let controller: AbortController | undefined;
-  let unlink: (() => void) | undefined;
-  let inner: AsyncIterator<StreamEvent> | undefined;
-  let first = true;
-  let settled = false;
-  let closed = false;
+/** Bookkeeping shared by the generate and stream paths. */
+class Attempt {
+  readonly record: AttemptRecord;
+  readonly t0 = performance.now();
+  admission: Admission | undefined;
+  controller: AbortController | undefined;
+  private unlink: (() => void) | undefined;
+  private release: Release | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastEventAt = 0;
+  private closed = false;
 
-  const close = (): void => {
-    if (closed) return;
-    closed = true;
-    unlink?.();
+  constructor(
+    readonly ctx: CallContext,
+    readonly target: Target,
+    private readonly svc: AttemptServices,
+  ) {
+    this.record = { target, mode: ctx.mode, outcome: 'success', startedAt: Date.now(), latencyMs: 0 };
+  }
+
+  /** Circuit breaker, then concurrency slot. Throws (and records a skip) when refused. */
+  async admit(): Promise<void> {
+    const { ctx, target } = this;
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    this.admission = this.svc.health.admit(target.id);
+    this.svc.health.started(target.id);
+    if (!this.svc.limits.empty) this.release = await this.svc.limits.acquire(target, canAbort(ctx.signal) ? ctx.signal : undefined);
+  }
+
+  /**
+   * The signal to hand the adapter. A controller of its own is needed when something other than the
+   * call can end this attempt (streams can be abandoned; time limits); otherwise the call's signal,
+   * or none when nothing can cancel the call at all.
+   */
+  signal(ownController: boolean): AbortSignal | undefined {
+    const limits = this.ctx.limits;
+    if (!ownController && !limits?.firstTokenMs && !limits?.idleMs) return canAbort(this.ctx.signal) ? this.ctx.signal : undefined;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.unlink = linkAbort(this.ctx.signal, controller);
+    if (limits?.firstTokenMs) this.arm('first-token', limits.firstTokenMs);
+    return controller.signal;
+  }
+
+  options(signal: AbortSignal | undefined): AdapterCallOptions {
+    const o: AdapterCallOptions = { target: this.target };
+    if (signal) o.signal = signal;
+    if (this.ctx.deadline !== undefined) o.timeoutMs = Math.max(1, this.ctx.deadline - Date.now());
+    if (this.ctx.limits?.headersMs) o.headersTimeoutMs = this.ctx.limits.headersMs;
+    return o;
+  }
+
+  private arm(phase: 'first-token' | 'idle', ms: number): void {
+    this.timer = setTimeout(() => {
+      if (phase === 'idle') {
+        // One timer for the whole stream: re-arm for the remainder instead of resetting per chunk.
+        const quiet = performance.now() - this.lastEventAt;
+        if (quiet < ms) return this.arm('idle', ms - quiet);
+      }
+      const { provider, model } = this.target;
+      const what = phase === 'idle' ? `no stream event for ${ms} ms` : `no first token within ${ms} ms`;
+      this.controller?.abort(new AttemptTimeoutError({ provider, model, message: what, phase, limitMs: ms }));
+    }, ms);
+  }
+
+  /** Called for every event of a stream attempt. */
+  onEvent(ev: StreamEvent): void {
+    const limits = this.ctx.limits;
+    if (ev.type === 'finish') {
+      this.record.usage = ev.usage;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    if (this.record.timeToFirstTokenMs === undefined) {
+      this.record.timeToFirstTokenMs = performance.now() - this.t0;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      if (limits?.idleMs) {
+        this.lastEventAt = performance.now();
+        this.arm('idle', limits.idleMs);
+      }
+    } else if (limits?.idleMs) {
+      this.lastEventAt = performance.now();
+    }
+  }
+
+  fail(err: unknown): SwitchyardError {
+    let error = toSwitchyardError(err, this.ctx.signal, this.target);
+    const own: unknown = this.controller?.signal.reason;
+    if (!this.ctx.signal.aborted && this.controller?.signal.aborted && own instanceof SwitchyardError) error = own;
+    const headersMs = this.ctx.limits?.headersMs;
+    if (headersMs && error instanceof ProviderTimeoutError) {
+      error = new AttemptTimeoutError({ provider: this.target.provider, model: this.target.model, message: `no response headers within ${headersMs} ms`, phase: 'headers', limitMs: headersMs, cause: error });
+    }
+    this.record.outcome = error.name === 'CircuitOpenError' ? 'skipped' : error.name === 'AbortError' || error.name === 'DeadlineExceededError' ? 'aborted' : 'error';
+    this.record.error = error;
+    return error;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.unlink?.();
+    this.release?.();
+    const { record } = this;
     // Close the provider's socket for anything but a complete answer.
-    if (record.outcome !== 'success' && controller && !controller.signal.aborted) controller.abort(record.error);
-    record.latencyMs = performance.now() - t0;
-    ctx.attempts.push(record);
-  };
+    if (record.outcome !== 'success' && this.controller && !this.controller.signal.aborted) this.controller.abort(record.error);
+    record.latencyMs = performance.now() - this.t0;
+    if (this.admission !== undefined) {
+      if (record.outcome === 'success') this.svc.health.succeeded(this.target.id, this.admission, record.latencyMs, record.timeToFirstTokenMs);
+      else this.svc.health.failed(this.target.id, this.admission, record.error!);
+    }
+    this.ctx.attempts.push(record);
+  }
+}
+
+/** A non-streaming attempt. */
+export async function attemptGenerate(ctx: CallContext, target: Target, adapter: ProviderAdapter, svc: AttemptServices): Promise<StreamEvent[]> {
+  const a = new Attempt(ctx, target, svc);
+  try {
+    await a.admit();
+    const result = await adapter.generate(ctx.request, a.options(a.signal(false)));
+    a.record.timeToFirstTokenMs = performance.now() - a.t0;
+    a.record.usage = result.usage;
+    return resultToEvents(result, target);
+  } catch (err) {
+    throw a.fail(err);
+  } finally {
+    a.close();
+  }
+}
+
+/**
+ * A streaming attempt. Hand-written rather than an async generator: it sits on the per-chunk path,
+ * where a generator's extra promise hops are most of the cost.
+ */
+export function attemptStream(ctx: CallContext, target: Target, adapter: ProviderAdapter, svc: AttemptServices): AsyncIterableIterator<StreamEvent> {
+  const a = new Attempt(ctx, target, svc);
+  let inner: AsyncIterator<StreamEvent> | undefined;
+  let settled = false;
+  let done = false;
+
   const fail = (err: unknown): never => {
     settled = true;
-    const error = failed(record, err, ctx, target);
-    close();
+    done = true;
+    const error = a.fail(err);
+    a.close();
     throw error;
   };
   const onResult = (r: IteratorResult<StreamEvent>): IteratorResult<StreamEvent> => {
     if (r.done) {
       // Adapters must end with `finish`; one that does not is a truncated answer, never a short success.
       if (!settled) fail(new StreamTruncatedError({ provider: target.provider, model: target.model, message: 'the stream ended without a finish event' }));
-      close();
+      done = true;
+      a.close();
       return r;
     }
-    const ev = r.value;
-    if (ev.type === 'finish') {
-      record.usage = ev.usage;
-      settled = true;
-    } else if (first) {
-      first = false;
-      record.timeToFirstTokenMs = performance.now() - t0;
-    }
+    if (r.value.type === 'finish') settled = true;
+    a.onEvent(r.value);
     return r;
+  };
+  const start = async (): Promise<IteratorResult<StreamEvent>> => {
+    await a.admit();
+    inner = adapter.stream(ctx.request, { ...a.options(undefined), signal: a.signal(true)! })[Symbol.asyncIterator]();
+    return inner.next();
   };
 
   const iterator: AsyncIterableIterator<StreamEvent> = {
     next() {
-      if (closed) return Promise.resolve({ done: true, value: undefined });
+      if (done) return Promise.resolve({ done: true, value: undefined });
       try {
-        if (!inner) {
-          if (ctx.signal.aborted) throw ctx.signal.reason;
-          controller = new AbortController();
-          unlink = linkAbort(ctx.signal, controller);
-          inner = adapter.stream(ctx.request, { ...options(ctx, target, undefined), signal: controller.signal })[Symbol.asyncIterator]();
-        }
-        return inner.next().then(onResult, fail);
+        return (inner ? inner.next() : start()).then(onResult, fail);
       } catch (err) {
         return Promise.reject(err).catch(fail);
       }
     },
     async return() {
-      if (!closed) {
+      if (!done) {
+        done = true;
         if (!settled) {
-          record.outcome = 'aborted';
-          record.error = new AbortError('the attempt was abandoned before it finished');
+          a.record.outcome = 'aborted';
+          a.record.error = new AbortError('the attempt was abandoned before it finished');
           // Abort first: an adapter stuck on a stalled read only returns once its read fails.
-          controller?.abort(record.error);
+          a.controller?.abort(a.record.error);
         }
         try {
           await inner?.return?.();
         } catch {
           // the attempt is being abandoned; its outcome is already recorded
         } finally {
-          close();
+          a.close();
         }
       }
       return { done: true, value: undefined };

@@ -16,3 +16,17 @@ export class DeadlineExceededError extends SwitchyardError {
     this.timeoutMs = timeoutMs;
   }
 }
+
+/** The circuit breaker for `target` is open: the attempt was refused without calling the provider. */
+export class CircuitOpenError extends SwitchyardError {
+  readonly target: string;
+  readonly retryable = true;
+  /** When the breaker will admit a probe again (epoch ms). */
+  readonly retryAt: number;
+
+  constructor(target: string, retryAt: number) {
+    super('circuit_open', `circuit open for ${target}; next probe after ${new Date(retryAt).toISOString()}`);
+    this.target = target;
+    this.retryAt = retryAt;
+  }
+}

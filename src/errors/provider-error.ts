@@ -119,3 +119,17 @@ export class InvalidResponseError extends ProviderError {
   protected static override readonly defaultRetryable: boolean = true;
   protected static override readonly errorCode: string = 'invalid_response';
 }
+
+/** An attempt exceeded one of its limits (headers, first token, idle gap); the call may go on elsewhere. */
+export class AttemptTimeoutError extends ProviderError {
+  protected static override readonly defaultRetryable: boolean = true;
+  protected static override readonly errorCode: string = 'attempt_timeout';
+  readonly phase: 'headers' | 'first-token' | 'idle';
+  readonly limitMs: number;
+
+  constructor(init: ProviderErrorInit & { phase: 'headers' | 'first-token' | 'idle'; limitMs: number }) {
+    super(init);
+    this.phase = init.phase;
+    this.limitMs = init.limitMs;
+  }
+}

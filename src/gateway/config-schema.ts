@@ -32,6 +32,23 @@ export const gatewayConfigSchema = z
       .refine((p) => Object.keys(p).length > 0, 'register at least one provider'),
     models: z.record(z.string().regex(/^[^/]+$/, "alias names must not contain '/'"), alias).optional(),
     middleware: z.array(middleware).optional(),
+    circuitBreaker: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            consecutiveFailures: z.number().int().positive().optional(),
+            failureRate: z.number().gt(0).max(1).optional(),
+            minRequests: z.number().int().positive().optional(),
+            windowMs: z.number().positive().finite().optional(),
+            cooldownMs: z.number().positive().finite().optional(),
+            isFailure: z.custom<(e: unknown) => boolean>((v) => typeof v === 'function', 'must be a function').optional(),
+            onStateChange: z.custom<(c: unknown) => void>((v) => typeof v === 'function', 'must be a function').optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    concurrency: z.record(z.string().min(1), z.number().int().positive('must be a positive integer')).optional(),
     defaults: z
       .object({
         timeout: z.number().positive().finite().optional(),

@@ -1,5 +1,7 @@
 import { ChatStream } from '../core/chat-stream.js';
 import { attemptGenerate } from '../core/run-attempt.js';
+import { ConcurrencyLimits } from '../core/concurrency-limits.js';
+import { HealthRegistry } from '../core/target-health.js';
 import { ResponseBuilder } from '../core/response-builder.js';
 import { ConfigError } from '../errors/config-error.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
@@ -11,6 +13,7 @@ import type { ProviderAdapter } from '../types/provider-adapter.js';
 import type { ChatRequest, RequestMetadata } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
 import type { Target } from '../types/target.js';
+import type { TargetHealthRegistry } from '../types/routing.js';
 import { createCallSignal } from './call-signal.js';
 import { gatewayConfigSchema } from './config-schema.js';
 import type { GatewayConfig } from './gateway-config.js';
@@ -32,6 +35,8 @@ export interface Gateway {
   readonly aliases: readonly string[];
   /** The adapter registered under `name`. */
   provider(name: string): ProviderAdapter | undefined;
+  /** Health of every target (latency averages, in-flight attempts, circuit state). */
+  readonly health: TargetHealthRegistry;
 }
 
 const EMPTY_METADATA: Readonly<RequestMetadata> = Object.freeze({});
@@ -56,8 +61,13 @@ export function createGateway(config: GatewayConfig): Gateway {
     else aliases.set(name, { target: spec.target, middleware: (spec.middleware ?? []).map(toMiddleware) });
   }
   checkAliases(aliases, providers);
+  for (const key of Object.keys(config.concurrency ?? {})) {
+    const provider = key.includes('/') ? key.slice(0, key.indexOf('/')) : key;
+    if (!providers.has(provider)) throw new ConfigError(`concurrency.${key}`, `no provider named '${provider}'`);
+  }
 
-  const router = new Router(providers, aliases);
+  const health = new HealthRegistry(config.circuitBreaker);
+  const router = new Router(providers, aliases, { health, limits: new ConcurrencyLimits(config.concurrency) });
   const layers = (config.middleware ?? []).map(toMiddleware);
   const pipeline: Handler = compose(layers, router.dispatch);
   const defaultTimeout = config.defaults?.timeout;
@@ -78,6 +88,10 @@ export function createGateway(config: GatewayConfig): Gateway {
       deadline: callSignal.deadline,
       attempts: [],
       state: new Map(),
+      routing: [],
+      limits: undefined,
+      health,
+      startedAt: performance.now(),
     };
     return { ctx, callSignal, route };
   }
@@ -91,7 +105,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       try {
         if (layers.length === 0 && route.kind === 'target') {
           // Nothing can observe the events in between, so skip iterating them one by one.
-          for (const ev of await attemptGenerate(ctx, route.target, route.adapter)) builder.add(ev);
+          for (const ev of await attemptGenerate(ctx, route.target, route.adapter, router.services)) builder.add(ev);
         } else {
           for await (const ev of pipeline(ctx)) builder.add(ev);
         }
@@ -99,7 +113,7 @@ export function createGateway(config: GatewayConfig): Gateway {
         callSignal.cleanup();
       }
       if (!builder.finish) throw noFinish();
-      return builder.build(builder.finish, startedAt, ctx.attempts);
+      return builder.build(builder.finish, startedAt, ctx.attempts, ctx.routing);
     },
 
     stream(request) {
@@ -114,7 +128,7 @@ export function createGateway(config: GatewayConfig): Gateway {
         observe: (ev) => builder.add(ev),
         complete: () => {
           if (!builder.finish) throw noFinish();
-          return builder.build(builder.finish, startedAt, ctx.attempts);
+          return builder.build(builder.finish, startedAt, ctx.attempts, ctx.routing);
         },
         cancel: callSignal.cancel,
         cleanup: callSignal.cleanup,
@@ -132,6 +146,8 @@ export function createGateway(config: GatewayConfig): Gateway {
     aliases: [...aliases.keys()],
 
     provider: (name) => providers.get(name),
+
+    health,
   };
   (gateway as { openai: OpenAIFacade }).openai = createOpenAIFacade(gateway);
   return gateway;

@@ -1,5 +1,6 @@
 import type { MiddlewareInput } from '../types/middleware.js';
 import type { ProviderAdapter } from '../types/provider-adapter.js';
+import type { CircuitBreakerOptions } from '../core/target-health.js';
 
 /**
  * An alias: a name callers use instead of `provider/model`.
@@ -19,4 +20,14 @@ export interface GatewayConfig {
     /** Whole-call deadline in ms for calls that set none. */
     timeout?: number;
   };
+  /**
+   * Circuit breakers, one per target, shared by every call of this gateway. On by default with
+   * conservative thresholds; `false` turns them off.
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
+  /**
+   * Most attempts in flight at once, keyed by provider name or `provider/model`. Attempts over the
+   * limit queue, for at most as long as their call's deadline.
+   */
+  concurrency?: Record<string, number>;
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors/config-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { compose, type Handler } from '../middleware/compose.js';
-import { runAttempt } from '../core/run-attempt.js';
+import { runAttempt, type AttemptServices } from '../core/run-attempt.js';
 import type { Middleware } from '../types/middleware.js';
 import type { ProviderAdapter } from '../types/provider-adapter.js';
 import type { Target } from '../types/target.js';
@@ -25,10 +25,11 @@ export class Router {
   constructor(
     private readonly providers: ReadonlyMap<string, ProviderAdapter>,
     aliases: ReadonlyMap<string, AliasSpec>,
+    readonly services: AttemptServices,
   ) {
     this.dispatch = (ctx) => {
       const route = this.resolve(ctx.model);
-      if (route.kind === 'target') return runAttempt(ctx, route.target, route.adapter);
+      if (route.kind === 'target') return runAttempt(ctx, route.target, route.adapter, services);
       return route.handler(ctx);
     };
     for (const [name, spec] of aliases) {

@@ -18,6 +18,7 @@ export function deriveContext(ctx: CallContext, options: NextOptions): CallConte
     request: options.request ?? ctx.request,
     metadata: options.metadata ?? ctx.metadata,
     signal: options.signal ? AbortSignal.any([ctx.signal, options.signal]) : ctx.signal,
+    limits: options.limits ?? ctx.limits,
   };
 }
 

@@ -2,7 +2,8 @@ import type { SwitchyardError } from '../errors/switchyard-error.js';
 import type { Target } from './target.js';
 import type { Usage } from './usage.js';
 
-export type AttemptOutcome = 'success' | 'error' | 'aborted';
+/** `skipped`: the circuit breaker refused the attempt (no provider call was made). */
+export type AttemptOutcome = 'success' | 'error' | 'aborted' | 'skipped';
 
 /** One provider call made while serving a gateway call. */
 export interface AttemptRecord {

@@ -1,5 +1,6 @@
 import type { AttemptRecord } from './attempt.js';
 import type { NormalizedRequest, RequestMetadata } from './request.js';
+import type { AttemptLimits, RoutingEvent, TargetHealthRegistry } from './routing.js';
 import type { StreamEvent } from './stream-event.js';
 
 /** Everything a layer knows about the call it is wrapping. Read-only: change things through `next`. */
@@ -22,6 +23,14 @@ export interface CallContext {
   readonly attempts: AttemptRecord[];
   /** Per-call scratch space shared by all layers; key by a symbol you own. */
   readonly state: Map<unknown, unknown>;
+  /** Routing decisions so far (shared by all layers); add yours with `record`. */
+  readonly routing: RoutingEvent[];
+  /** Time limits the attempt core applies to attempts made from this branch. */
+  readonly limits: AttemptLimits | undefined;
+  /** Health of every target (latency, in-flight, circuit state), shared by all calls of the gateway. */
+  readonly health: TargetHealthRegistry;
+  /** `performance.now()` when the call started. */
+  readonly startedAt: number;
 }
 
 /** What a layer may change when it calls the next one. */
@@ -32,6 +41,8 @@ export interface NextOptions {
   metadata?: RequestMetadata;
   /** An extra signal for this branch only (e.g. to cancel a losing hedge); the call's signal still applies. */
   signal?: AbortSignal;
+  /** Time limits for attempts made from this branch (replaces the branch's current ones). */
+  limits?: AttemptLimits;
 }
 
 /** Calls the rest of the onion. May be called zero, one or several times; each call is a fresh branch. */

@@ -17,6 +17,12 @@ export interface AdapterCallOptions {
   signal?: AbortSignal;
   /** Milliseconds left before the call's deadline, if it has one; pass to the SDK's timeout. */
   timeoutMs?: number;
+  /**
+   * Limit on the wait for response headers. Adapters whose SDK timeout covers only the headers
+   * (OpenAI, Anthropic) pass `min(timeoutMs, headersTimeoutMs)` to it; others ignore it (the core's
+   * first-token limit covers them).
+   */
+  headersTimeoutMs?: number;
 }
 
 /** Streams always carry a signal: a consumer that stops reading must be able to close the socket. */

@@ -1,4 +1,5 @@
 import type { AttemptRecord } from './attempt.js';
+import type { RoutingEvent } from './routing.js';
 import type { FinishReason } from './finish-reason.js';
 import type { ReasoningPart, TextPart } from './request.js';
 import type { Target } from './target.js';
@@ -48,6 +49,8 @@ export interface ChatResponse {
   requestId: string | undefined;
   raw: unknown;
   timing: ResponseTiming;
-  /** Every provider attempt made for this call, in order; the last successful one served it. */
+  /** Every provider attempt made for this call, in order of completion; the successful one served it. */
   attempts: AttemptRecord[];
+  /** Routing decisions made for this call (split arm, retries, fail-overs, hedges, circuit skips). */
+  routing: RoutingEvent[];
 }

@@ -62,7 +62,20 @@ export interface FinishEvent {
   raw: unknown;
 }
 
+/**
+ * The content streamed so far is void: a routing layer restarted the answer on another target after
+ * content had reached the caller. A UI should clear what it showed; the aggregated response does.
+ */
+export interface ResetEvent {
+  type: 'reset';
+  /** Why the answer restarted (e.g. the error class that interrupted it). */
+  reason: string;
+  /** The target the answer restarts on. */
+  target: string;
+}
+
 export type StreamEvent =
+  | ResetEvent
   | TextDeltaEvent
   | ReasoningDeltaEvent
   | ToolCallStartEvent
@@ -70,5 +83,5 @@ export type StreamEvent =
   | ToolCallEndEvent
   | FinishEvent;
 
-/** Events that carry content the caller sees (everything except `finish`). */
-export type ContentEvent = Exclude<StreamEvent, FinishEvent>;
+/** Events that carry content the caller sees. */
+export type ContentEvent = Exclude<StreamEvent, FinishEvent | ResetEvent>;

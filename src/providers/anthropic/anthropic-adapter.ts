@@ -45,9 +45,11 @@ export function anthropic(client: Anthropic, options: AnthropicAdapterOptions = 
   function requestOptions(call: AdapterCallOptions, streaming: boolean): SdkRequestOptions {
     const out: SdkRequestOptions = { maxRetries: 0 };
     if (call.signal) out.signal = call.signal;
-    if (call.timeoutMs !== undefined) {
+    // The SDK's timeout covers the wait for headers only, so it can carry the headers limit too.
+    const timeout = call.timeoutMs === undefined ? call.headersTimeoutMs : call.headersTimeoutMs === undefined ? call.timeoutMs : Math.min(call.timeoutMs, call.headersTimeoutMs);
+    if (timeout !== undefined) {
       // The SDK accepts only non-negative integers; a key set to undefined would override its default.
-      out.timeout = Math.max(1, Math.ceil(call.timeoutMs));
+      out.timeout = Math.max(1, Math.ceil(timeout));
     } else if (!streaming) {
       // Without an explicit timeout, `messages.create` refuses non-streaming calls whose max_tokens
       // could run past 10 minutes ("Streaming is required…"). The client's own timeout keeps the

@@ -91,7 +91,9 @@ function requestOptions(call: AdapterCallOptions): { signal?: AbortSignal; maxRe
   // The gateway owns retries; the SDK's default of 2 would multiply every attempt by three.
   const opts: { signal?: AbortSignal; maxRetries: number; timeout?: number } = { maxRetries: 0 };
   if (call.signal) opts.signal = call.signal;
-  if (call.timeoutMs !== undefined) opts.timeout = Math.max(1, Math.ceil(call.timeoutMs));
+  // The SDK's timeout covers the wait for headers only, so it can carry the headers limit too.
+  const timeout = minDefined(call.timeoutMs, call.headersTimeoutMs);
+  if (timeout !== undefined) opts.timeout = Math.max(1, Math.ceil(timeout));
   return opts;
 }
 
@@ -109,4 +111,8 @@ function serverOf(baseURL: string): { address: string; port?: number } | undefin
   } catch {
     return undefined;
   }
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
