@@ -9,6 +9,8 @@ export interface StreamRun {
   observe(ev: StreamEvent): void;
   /** Builds the response once the events ended; throws if they never finished. */
   complete(): ChatResponse;
+  /** Decorates an error before it reaches the caller (e.g. with the attempts made). */
+  fail(err: unknown): unknown;
   /** Cancels the call (closes the provider socket). */
   cancel(reason: unknown): void;
   /** Releases timers; runs exactly once whatever happens. */
@@ -82,8 +84,9 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     const run = this.#run;
     let inner: AsyncIterator<StreamEvent> | undefined;
     let finished = false;
-    const fail = (err: unknown): never => {
+    const fail = (cause: unknown): never => {
       finished = true;
+      const err = run.fail(cause);
       this.#reject(err);
       run.cleanup();
       throw err;

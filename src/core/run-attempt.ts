@@ -1,4 +1,4 @@
-import { AbortError } from '../errors/call-errors.js';
+import { AbortError, DeadlineExceededError } from '../errors/call-errors.js';
 import { AttemptTimeoutError, ProviderTimeoutError, StreamTruncatedError } from '../errors/provider-error.js';
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { canAbort, linkAbort } from '../gateway/call-signal.js';
@@ -24,11 +24,12 @@ export interface AttemptServices {
 
 /** The events of one attempt, in the call's mode. */
 export function runAttempt(ctx: CallContext, target: Target, adapter: ProviderAdapter, svc: AttemptServices): AsyncIterable<StreamEvent> {
-  return ctx.mode === 'generate' ? eventsOf(attemptGenerate(ctx, target, adapter, svc)) : attemptStream(ctx, target, adapter, svc);
+  return ctx.mode === 'generate' ? generateEvents(ctx, target, adapter, svc) : attemptStream(ctx, target, adapter, svc);
 }
 
-async function* eventsOf(events: Promise<StreamEvent[]>): AsyncGenerator<StreamEvent, void, undefined> {
-  for (const ev of await events) yield ev;
+// A generator so the provider call starts on the first read: a branch a layer never reads costs nothing.
+async function* generateEvents(ctx: CallContext, target: Target, adapter: ProviderAdapter, svc: AttemptServices): AsyncGenerator<StreamEvent, void, undefined> {
+  for (const ev of await attemptGenerate(ctx, target, adapter, svc)) yield ev;
 }
 
 /** Bookkeeping shared by the generate and stream paths. */
@@ -122,6 +123,12 @@ class Attempt {
     let error = toSwitchyardError(err, this.ctx.signal, this.target);
     const own: unknown = this.controller?.signal.reason;
     if (!this.ctx.signal.aborted && this.controller?.signal.aborted && own instanceof SwitchyardError) error = own;
+    const { deadline } = this.ctx;
+    if (deadline !== undefined && !(error instanceof DeadlineExceededError) && !this.ctx.signal.aborted && Date.now() >= deadline) {
+      // The SDK's own timer (set to the time left) can fire a hair before the call's deadline timer.
+      const callStart = Date.now() - (performance.now() - this.ctx.startedAt);
+      error = new DeadlineExceededError(Math.round(deadline - callStart), { cause: error });
+    }
     const headersMs = this.ctx.limits?.headersMs;
     if (headersMs && error instanceof ProviderTimeoutError) {
       error = new AttemptTimeoutError({ provider: this.target.provider, model: this.target.model, message: `no response headers within ${headersMs} ms`, phase: 'headers', limitMs: headersMs, cause: error });

@@ -30,3 +30,30 @@ export class CircuitOpenError extends SwitchyardError {
     this.retryAt = retryAt;
   }
 }
+
+/** What a stream had delivered to the caller when it broke. */
+export interface DeliveredContent {
+  text: string;
+  /** Reasoning text delivered, if any. */
+  reasoning: string;
+  /** Tool calls whose arguments were delivered completely. */
+  toolCalls: number;
+  /** Content events delivered. */
+  events: number;
+}
+
+/**
+ * A stream failed after content had reached the caller, so it could not be retried or failed over
+ * transparently. `delivered` says what the caller already has; `cause` is the provider's error.
+ */
+export class StreamInterruptedError extends SwitchyardError {
+  readonly delivered: DeliveredContent;
+  readonly target: string;
+
+  constructor(target: string, delivered: DeliveredContent, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super('stream_interrupted', `stream from ${target} broke after ${delivered.text.length} characters had been delivered: ${why}`, { cause });
+    this.target = target;
+    this.delivered = delivered;
+  }
+}

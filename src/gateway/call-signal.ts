@@ -9,6 +9,9 @@ export interface CallSignal {
 }
 
 const NEVER = new AbortController().signal;
+// It never fires, so listeners on it are pointless; dropping them keeps layers that listen on
+// ctx.signal from piling listeners onto this one shared signal for the life of the process.
+Object.defineProperty(NEVER, 'addEventListener', { value: () => {} });
 
 // Attempt controllers hang off their call's signal here instead of through addEventListener: Node's
 // EventTarget costs microseconds per listener, which would dominate the per-call overhead budget.

@@ -8,7 +8,7 @@ import { SwitchyardError } from '../errors/switchyard-error.js';
 import { compose, toMiddleware, type Handler } from '../middleware/compose.js';
 import { firstIssue } from '../request/normalize-request.js';
 import { normalizeRequest } from '../request/normalize-request.js';
-import type { CallContext } from '../types/middleware.js';
+import type { CallContext, ResolvedModel } from '../types/middleware.js';
 import type { ProviderAdapter } from '../types/provider-adapter.js';
 import type { ChatRequest, RequestMetadata } from '../types/request.js';
 import type { ChatResponse } from '../types/response.js';
@@ -71,6 +71,10 @@ export function createGateway(config: GatewayConfig): Gateway {
   const layers = (config.middleware ?? []).map(toMiddleware);
   const pipeline: Handler = compose(layers, router.dispatch);
   const defaultTimeout = config.defaults?.timeout;
+  const resolveModel = (model: string): ResolvedModel | undefined => {
+    const r = router.resolve(model);
+    return r.kind === 'target' ? { target: r.target, kind: r.adapter.kind, capabilities: r.adapter.capabilities ?? {} } : undefined;
+  };
 
   function start(request: ChatRequest, mode: 'generate' | 'stream') {
     const normalized = normalizeRequest(request);
@@ -92,6 +96,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       limits: undefined,
       health,
       startedAt: performance.now(),
+      resolve: resolveModel,
     };
     return { ctx, callSignal, route };
   }
@@ -109,6 +114,8 @@ export function createGateway(config: GatewayConfig): Gateway {
         } else {
           for await (const ev of pipeline(ctx)) builder.add(ev);
         }
+      } catch (err) {
+        throw withAttempts(err, ctx.attempts);
       } finally {
         callSignal.cleanup();
       }
@@ -130,6 +137,7 @@ export function createGateway(config: GatewayConfig): Gateway {
           if (!builder.finish) throw noFinish();
           return builder.build(builder.finish, startedAt, ctx.attempts, ctx.routing);
         },
+        fail: (err) => withAttempts(err, ctx.attempts),
         cancel: callSignal.cancel,
         cleanup: callSignal.cleanup,
       });
@@ -151,6 +159,11 @@ export function createGateway(config: GatewayConfig): Gateway {
   };
   (gateway as { openai: OpenAIFacade }).openai = createOpenAIFacade(gateway);
   return gateway;
+}
+
+function withAttempts(err: unknown, attempts: CallContext['attempts']): unknown {
+  if (err instanceof SwitchyardError && err.attempts === undefined) err.attempts = attempts;
+  return err;
 }
 
 function noFinish(): SwitchyardError {

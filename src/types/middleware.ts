@@ -1,6 +1,8 @@
 import type { AttemptRecord } from './attempt.js';
 import type { NormalizedRequest, RequestMetadata } from './request.js';
+import type { ProviderCapabilities } from './provider-adapter.js';
 import type { AttemptLimits, RoutingEvent, TargetHealthRegistry } from './routing.js';
+import type { Target } from './target.js';
 import type { StreamEvent } from './stream-event.js';
 
 /** Everything a layer knows about the call it is wrapping. Read-only: change things through `next`. */
@@ -31,6 +33,17 @@ export interface CallContext {
   readonly health: TargetHealthRegistry;
   /** `performance.now()` when the call started. */
   readonly startedAt: number;
+  /**
+   * Where a model string goes: the target and its adapter's capabilities for `provider/model`,
+   * undefined for an alias (its own layers decide). Throws InvalidRequestError for unknown names.
+   */
+  resolve(model: string): ResolvedModel | undefined;
+}
+
+export interface ResolvedModel {
+  target: Target;
+  kind: string;
+  capabilities: ProviderCapabilities;
 }
 
 /** What a layer may change when it calls the next one. */

@@ -138,3 +138,15 @@ describe('gateway.stream', () => {
     expect(m.calls[0]!.aborted).toBe(true);
   });
 });
+
+describe('errors carry the attempts', () => {
+  it('on chat and on stream', async () => {
+    const m = mockProvider({ fallback: { error: { status: 500 } } });
+    const gw = createGateway({ providers: { m }, circuitBreaker: false });
+    const err = (await gw.chat({ model: 'm/x', messages: user('hi') }).catch((e: unknown) => e)) as RateLimitError;
+    expect(err.attempts).toHaveLength(1);
+    expect(err.attempts![0]).toMatchObject({ outcome: 'error', target: { id: 'm/x' } });
+    const serr = (await gw.stream({ model: 'm/x', messages: user('hi') }).response.catch((e: unknown) => e)) as RateLimitError;
+    expect(serr.attempts).toHaveLength(1);
+  });
+});

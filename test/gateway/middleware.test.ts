@@ -253,3 +253,42 @@ describe('middleware contract', () => {
     await expect(gw.chat({ model: 'lost', messages: user('hi') })).rejects.toThrow(/alias 'lost' has no target/);
   });
 });
+
+describe('middleware contract: edge cases', () => {
+  it('a branch that is never read makes no provider call', async () => {
+    const m = mockProvider();
+    const unread: Middleware = {
+      name: 'unread',
+      handle: (_ctx, next) => {
+        next({ model: 'm/never-read' });
+        return next();
+      },
+    };
+    const gw = createGateway({ providers: { m }, middleware: [unread] });
+    await gw.chat({ model: 'm/x', messages: user('hi') });
+    expect(m.calls.map((c) => c.model)).toEqual(['x']);
+  });
+
+  it('listeners on the signal of an uncancellable call are not retained', async () => {
+    let listened = 0;
+    const gw = createGateway({
+      providers: { m: mockProvider() },
+      middleware: [
+        async function* listen(ctx, next) {
+          ctx.signal.addEventListener('abort', () => listened++);
+          yield* next();
+        },
+      ],
+    });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w.name);
+    };
+    process.on('warning', onWarning);
+    for (let i = 0; i < 30; i++) await gw.chat({ model: 'm/x', messages: user('hi') });
+    await new Promise((r) => setTimeout(r, 10));
+    process.off('warning', onWarning);
+    expect(warnings).toEqual([]);
+    expect(listened).toBe(0);
+  });
+});

@@ -24,7 +24,8 @@ export interface RequestSettings {
 
 /**
  * Builds the Chat Completions body. Provider options are merged last so a caller can override
- * anything switchyard sets (e.g. `reasoning_effort`, `parallel_tool_calls`, `max_tokens`).
+ * anything switchyard sets (e.g. `reasoning_effort`, `parallel_tool_calls`, `max_tokens`) except
+ * whether the call streams.
  */
 export function toChatCompletionBody(
   request: NormalizedRequest,
@@ -51,14 +52,18 @@ export function toChatCompletionBody(
   if (request.topP !== undefined) body.top_p = request.topP;
   if (request.stop !== undefined && request.stop.length > 0) body.stop = request.stop;
   if (request.seed !== undefined) body.seed = request.seed;
-  if (stream) {
-    body.stream = true;
-    if (settings.includeUsage) body.stream_options = { include_usage: true };
-  }
   const po = request.providerOptions;
   if (po) {
     if (po.openai) Object.assign(body, po.openai);
     if (target.provider !== 'openai' && po[target.provider]) Object.assign(body, po[target.provider]);
+  }
+  // Set after the pass-through: the call's mode is the gateway's, not an option's.
+  if (stream) {
+    body.stream = true;
+    if (settings.includeUsage) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  } else {
+    delete body.stream;
+    delete body.stream_options;
   }
   return body;
 }

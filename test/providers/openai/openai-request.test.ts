@@ -190,3 +190,16 @@ describe('openai adapter: request mapping', () => {
     expect(openai(new OpenAI({ apiKey: 'k', baseURL: 'https://api.openai.com/v1' })).server).toEqual({ address: 'api.openai.com', port: 443 });
   });
 });
+
+describe('pass-through cannot change the call mode', () => {
+  it('providerOptions.openai.stream is ignored; stream_options keep include_usage', async () => {
+    const { toChatCompletionBody } = await import('../../../src/providers/openai/map-request.js');
+    const t = { provider: 'openai', model: 'gpt-x', id: 'openai/gpt-x' };
+    const settings = { maxTokensField: 'max_completion_tokens' as const, includeUsage: true };
+    const po = { openai: { stream: false, stream_options: { include_obfuscation: false }, presence_penalty: 1 } };
+    const streaming = toChatCompletionBody({ messages: [{ role: 'user', content: 'x' }], providerOptions: po }, t, true, settings);
+    expect(streaming).toMatchObject({ stream: true, stream_options: { include_usage: true, include_obfuscation: false }, presence_penalty: 1 });
+    const plain = toChatCompletionBody({ messages: [{ role: 'user', content: 'x' }], providerOptions: { openai: { stream: true } } }, t, false, settings);
+    expect(plain).not.toHaveProperty('stream');
+  });
+});
