@@ -26,4 +26,6 @@ export type * from './types/provider-adapter.js';
 export type * from './types/middleware.js';
 export type * from './types/json-schema.js';
 export type * from './types/routing.js';
+export type * from './types/cost.js';
+export type { Instrumentation, CallObserver, AttemptObserver, AttemptStart, Pricer } from './core/instrumentation.js';
 export type { CircuitBreakerOptions, CircuitStateChange } from './core/target-health.js';

@@ -127,7 +127,7 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
             // the consumer is leaving; the response promise carries the outcome
           } finally {
             run.cancel(reason);
-            this.#reject(reason);
+            this.#reject(run.fail(reason));
             run.cleanup();
           }
         }

@@ -1,5 +1,6 @@
 import type { AttemptRecord } from '../types/attempt.js';
 import type { RoutingEvent } from '../types/routing.js';
+import { sumCosts } from './instrumentation.js';
 import type { ChatResponse, ResponseContentPart, ToolCall } from '../types/response.js';
 import type { FinishEvent, StreamEvent } from '../types/stream-event.js';
 
@@ -82,6 +83,7 @@ export class ResponseBuilder {
       finishReason: finish.finishReason,
       rawFinishReason: finish.rawFinishReason,
       usage: finish.usage,
+      cost: sumCosts(attempts.map((a) => a.cost)) ?? finish.cost,
       requestId: finish.requestId,
       raw: finish.raw,
       timing,

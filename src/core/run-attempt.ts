@@ -5,7 +5,8 @@ import { canAbort, linkAbort } from '../gateway/call-signal.js';
 import type { AttemptRecord } from '../types/attempt.js';
 import type { CallContext } from '../types/middleware.js';
 import type { AdapterCallOptions, ProviderAdapter } from '../types/provider-adapter.js';
-import type { StreamEvent } from '../types/stream-event.js';
+import type { FinishEvent, StreamEvent } from '../types/stream-event.js';
+import type { AttemptObserver, CallObserver, Pricer } from './instrumentation.js';
 import type { Target } from '../types/target.js';
 import type { ConcurrencyLimits, Release } from './concurrency-limits.js';
 import { resultToEvents } from './result-events.js';
@@ -20,7 +21,11 @@ import { toSwitchyardError } from './to-switchyard-error.js';
 export interface AttemptServices {
   health: HealthRegistry;
   limits: ConcurrencyLimits;
+  pricer: Pricer | undefined;
 }
+
+/** Key under which the gateway keeps a call's observer in `ctx.state`. */
+export const CALL_OBSERVER: unique symbol = Symbol('switchyard.call-observer');
 
 /** The events of one attempt, in the call's mode. */
 export function runAttempt(ctx: CallContext, target: Target, adapter: ProviderAdapter, svc: AttemptServices): AsyncIterable<StreamEvent> {
@@ -38,6 +43,8 @@ class Attempt {
   readonly t0 = performance.now();
   admission: Admission | undefined;
   controller: AbortController | undefined;
+  observer: AttemptObserver | undefined;
+  finish: FinishEvent | undefined;
   private unlink: (() => void) | undefined;
   private release: Release | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -47,6 +54,7 @@ class Attempt {
   constructor(
     readonly ctx: CallContext,
     readonly target: Target,
+    private readonly adapter: ProviderAdapter,
     private readonly svc: AttemptServices,
   ) {
     this.record = { target, mode: ctx.mode, outcome: 'success', startedAt: Date.now(), latencyMs: 0 };
@@ -58,6 +66,8 @@ class Attempt {
     if (ctx.signal.aborted) throw ctx.signal.reason;
     this.admission = this.svc.health.admit(target.id);
     this.svc.health.started(target.id);
+    const call = ctx.state.get(CALL_OBSERVER) as CallObserver | undefined;
+    if (call) this.observer = call.startAttempt({ ctx, target, kind: this.adapter.kind, server: this.adapter.server });
     if (!this.svc.limits.empty) this.release = await this.svc.limits.acquire(target, canAbort(ctx.signal) ? ctx.signal : undefined);
   }
 
@@ -97,16 +107,27 @@ class Attempt {
     }, ms);
   }
 
+  /** Usage and cost of a successful answer, on the record and on its finish event. */
+  settle(finish: FinishEvent): void {
+    this.finish = finish;
+    this.record.usage = finish.usage;
+    if (finish.usage && this.svc.pricer) {
+      const cost = this.svc.pricer.price(this.target, this.adapter.kind, finish.usage, new Date());
+      if (cost) this.record.cost = finish.cost = cost;
+    }
+  }
+
   /** Called for every event of a stream attempt. */
   onEvent(ev: StreamEvent): void {
     const limits = this.ctx.limits;
     if (ev.type === 'finish') {
-      this.record.usage = ev.usage;
+      this.settle(ev);
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       return;
     }
     if (this.record.timeToFirstTokenMs === undefined) {
+      this.observer?.firstToken?.();
       this.record.timeToFirstTokenMs = performance.now() - this.t0;
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
@@ -114,8 +135,9 @@ class Attempt {
         this.lastEventAt = performance.now();
         this.arm('idle', limits.idleMs);
       }
-    } else if (limits?.idleMs) {
-      this.lastEventAt = performance.now();
+    } else {
+      if (limits?.idleMs) this.lastEventAt = performance.now();
+      this.observer?.chunk?.();
     }
   }
 
@@ -153,18 +175,21 @@ class Attempt {
       else this.svc.health.failed(this.target.id, this.admission, record.error!);
     }
     this.ctx.attempts.push(record);
+    this.observer?.end(record, record.outcome === 'success' ? this.finish : undefined);
   }
 }
 
 /** A non-streaming attempt. */
 export async function attemptGenerate(ctx: CallContext, target: Target, adapter: ProviderAdapter, svc: AttemptServices): Promise<StreamEvent[]> {
-  const a = new Attempt(ctx, target, svc);
+  const a = new Attempt(ctx, target, adapter, svc);
   try {
     await a.admit();
     const result = await adapter.generate(ctx.request, a.options(a.signal(false)));
     a.record.timeToFirstTokenMs = performance.now() - a.t0;
-    a.record.usage = result.usage;
-    return resultToEvents(result, target);
+    a.observer?.firstToken?.();
+    const events = resultToEvents(result, target);
+    a.settle(events[events.length - 1] as FinishEvent);
+    return events;
   } catch (err) {
     throw a.fail(err);
   } finally {
@@ -177,7 +202,7 @@ export async function attemptGenerate(ctx: CallContext, target: Target, adapter:
  * where a generator's extra promise hops are most of the cost.
  */
 export function attemptStream(ctx: CallContext, target: Target, adapter: ProviderAdapter, svc: AttemptServices): AsyncIterableIterator<StreamEvent> {
-  const a = new Attempt(ctx, target, svc);
+  const a = new Attempt(ctx, target, adapter, svc);
   let inner: AsyncIterator<StreamEvent> | undefined;
   let settled = false;
   let done = false;

@@ -48,6 +48,9 @@ export const gatewayConfigSchema = z
           .strict(),
       ])
       .optional(),
+    instrumentation: z
+      .array(z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { startCall?: unknown }).startCall === 'function', 'must be an instrumentation: an object with startCall(ctx)'))
+      .optional(),
     concurrency: z.record(z.string().min(1), z.number().int().positive('must be a positive integer')).optional(),
     defaults: z
       .object({

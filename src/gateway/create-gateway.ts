@@ -1,5 +1,6 @@
 import { ChatStream } from '../core/chat-stream.js';
-import { attemptGenerate } from '../core/run-attempt.js';
+import { attemptGenerate, CALL_OBSERVER } from '../core/run-attempt.js';
+import { startCallObservers, type Instrumentation, type Pricer } from '../core/instrumentation.js';
 import { ConcurrencyLimits } from '../core/concurrency-limits.js';
 import { HealthRegistry } from '../core/target-health.js';
 import { ResponseBuilder } from '../core/response-builder.js';
@@ -67,7 +68,9 @@ export function createGateway(config: GatewayConfig): Gateway {
   }
 
   const health = new HealthRegistry(config.circuitBreaker);
-  const router = new Router(providers, aliases, { health, limits: new ConcurrencyLimits(config.concurrency) });
+  const instrumentation: Instrumentation[] = [...(config.instrumentation ?? [])];
+  const pricer: Pricer | undefined = undefined;
+  const router = new Router(providers, aliases, { health, limits: new ConcurrencyLimits(config.concurrency), pricer });
   const layers = (config.middleware ?? []).map(toMiddleware);
   const pipeline: Handler = compose(layers, router.dispatch);
   const defaultTimeout = config.defaults?.timeout;
@@ -98,12 +101,14 @@ export function createGateway(config: GatewayConfig): Gateway {
       startedAt: performance.now(),
       resolve: resolveModel,
     };
-    return { ctx, callSignal, route };
+    const observer = startCallObservers(instrumentation, ctx);
+    if (observer) ctx.state.set(CALL_OBSERVER, observer);
+    return { ctx, callSignal, route, observer };
   }
 
   const gateway: Gateway = {
     async chat(request) {
-      const { ctx, callSignal, route } = start(request, 'generate');
+      const { ctx, callSignal, route, observer } = start(request, 'generate');
       const startedAt = Date.now();
       const t0 = performance.now();
       const builder = new ResponseBuilder(t0);
@@ -114,17 +119,20 @@ export function createGateway(config: GatewayConfig): Gateway {
         } else {
           for await (const ev of pipeline(ctx)) builder.add(ev);
         }
+        if (!builder.finish) throw noFinish();
       } catch (err) {
+        observer?.end(undefined, err);
         throw withAttempts(err, ctx.attempts);
       } finally {
         callSignal.cleanup();
       }
-      if (!builder.finish) throw noFinish();
-      return builder.build(builder.finish, startedAt, ctx.attempts, ctx.routing);
+      const response = builder.build(builder.finish, startedAt, ctx.attempts, ctx.routing);
+      observer?.end(response, undefined);
+      return response;
     },
 
     stream(request) {
-      const { ctx, callSignal } = start(request, 'stream');
+      const { ctx, callSignal, observer } = start(request, 'stream');
       const startedAt = Date.now();
       const t0 = performance.now();
       const builder = new ResponseBuilder(t0);
@@ -135,9 +143,14 @@ export function createGateway(config: GatewayConfig): Gateway {
         observe: (ev) => builder.add(ev),
         complete: () => {
           if (!builder.finish) throw noFinish();
-          return builder.build(builder.finish, startedAt, ctx.attempts, ctx.routing);
+          const response = builder.build(builder.finish, startedAt, ctx.attempts, ctx.routing);
+          observer?.end(response, undefined);
+          return response;
         },
-        fail: (err) => withAttempts(err, ctx.attempts),
+        fail: (err) => {
+          observer?.end(undefined, err);
+          return withAttempts(err, ctx.attempts);
+        },
         cancel: callSignal.cancel,
         cleanup: callSignal.cleanup,
       });

@@ -1,6 +1,7 @@
 import type { MiddlewareInput } from '../types/middleware.js';
 import type { ProviderAdapter } from '../types/provider-adapter.js';
 import type { CircuitBreakerOptions } from '../core/target-health.js';
+import type { Instrumentation } from '../core/instrumentation.js';
 
 /**
  * An alias: a name callers use instead of `provider/model`.
@@ -30,4 +31,6 @@ export interface GatewayConfig {
    * limit queue, for at most as long as their call's deadline.
    */
   concurrency?: Record<string, number>;
+  /** Observers of every call and attempt (telemetry, usage reports, your own). */
+  instrumentation?: Instrumentation[];
 }

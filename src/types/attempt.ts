@@ -1,5 +1,6 @@
 import type { SwitchyardError } from '../errors/switchyard-error.js';
 import type { Target } from './target.js';
+import type { Cost } from './cost.js';
 import type { Usage } from './usage.js';
 
 /** `skipped`: the circuit breaker refused the attempt (no provider call was made). */
@@ -18,4 +19,6 @@ export interface AttemptRecord {
   /** Time to the first content event, in ms. */
   timeToFirstTokenMs?: number;
   usage?: Usage;
+  /** What the attempt cost, when its usage and its model's price are known. */
+  cost?: Cost;
 }

@@ -3,6 +3,7 @@ import type { RoutingEvent } from './routing.js';
 import type { FinishReason } from './finish-reason.js';
 import type { ReasoningPart, TextPart } from './request.js';
 import type { Target } from './target.js';
+import type { Cost } from './cost.js';
 import type { Usage } from './usage.js';
 
 export interface ToolCall {
@@ -46,6 +47,11 @@ export interface ChatResponse {
   finishReason: FinishReason;
   rawFinishReason: string | undefined;
   usage: Usage | undefined;
+  /**
+   * What the whole call cost: every attempt that reported usage, the failed and abandoned ones
+   * included (each attempt's own cost is on `attempts`). Undefined when no price was known.
+   */
+  cost: Cost | undefined;
   requestId: string | undefined;
   raw: unknown;
   timing: ResponseTiming;

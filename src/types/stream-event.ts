@@ -1,5 +1,6 @@
 import type { FinishReason } from './finish-reason.js';
 import type { Target } from './target.js';
+import type { Cost } from './cost.js';
 import type { Usage } from './usage.js';
 
 export interface TextDeltaEvent {
@@ -60,6 +61,8 @@ export interface FinishEvent {
   requestId: string | undefined;
   /** The raw provider response (generate calls) or undefined for streams. */
   raw: unknown;
+  /** What this attempt cost (set by the attempt core when the model's price is known). */
+  cost?: Cost;
 }
 
 /**
