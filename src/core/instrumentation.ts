@@ -2,7 +2,7 @@ import type { AttemptRecord } from '../types/attempt.js';
 import type { Cost } from '../types/cost.js';
 import type { CallContext } from '../types/middleware.js';
 import type { ChatResponse } from '../types/response.js';
-import type { FinishEvent } from '../types/stream-event.js';
+import type { FinishEvent, StreamEvent } from '../types/stream-event.js';
 import type { Target } from '../types/target.js';
 import type { Usage } from '../types/usage.js';
 
@@ -24,6 +24,11 @@ export interface AttemptObserver {
   firstToken?(): void;
   /** A content event after the first one (streams only). */
   chunk?(): void;
+  /**
+   * Every event of the attempt as the provider produced it (before outer layers transform it), in
+   * both modes. Define it only when needed (e.g. content capture): it is on the per-chunk path.
+   */
+  event?(ev: StreamEvent): void;
   /** The attempt is over; `finish` is set when it succeeded. Called exactly once. */
   end(record: AttemptRecord, finish: FinishEvent | undefined): void;
 }
@@ -68,6 +73,7 @@ export function startCallObservers(list: readonly Instrumentation[], ctx: CallCo
       return {
         firstToken: () => attempts.forEach((a) => a.firstToken?.()),
         chunk: () => attempts.forEach((a) => a.chunk?.()),
+        event: (ev) => attempts.forEach((a) => a.event?.(ev)),
         end: (record, finish) => attempts.forEach((a) => a.end(record, finish)),
       };
     },

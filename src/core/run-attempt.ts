@@ -120,6 +120,7 @@ class Attempt {
   /** Called for every event of a stream attempt. */
   onEvent(ev: StreamEvent): void {
     const limits = this.ctx.limits;
+    this.observer?.event?.(ev);
     if (ev.type === 'finish') {
       this.settle(ev);
       if (this.timer) clearTimeout(this.timer);
@@ -189,6 +190,7 @@ export async function attemptGenerate(ctx: CallContext, target: Target, adapter:
     a.observer?.firstToken?.();
     const events = resultToEvents(result, target);
     a.settle(events[events.length - 1] as FinishEvent);
+    if (a.observer?.event) for (const ev of events) a.observer.event(ev);
     return events;
   } catch (err) {
     throw a.fail(err);
