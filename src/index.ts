@@ -13,6 +13,9 @@ export { openai, type OpenAIAdapterOptions } from './providers/openai/openai-ada
 export { anthropic, type AnthropicAdapterOptions } from './providers/anthropic/anthropic-adapter.js';
 export { gemini, type GeminiAdapterOptions } from './providers/gemini/gemini-adapter.js';
 
+export { split, splitChooser, type SplitArm, type SplitArms, type SplitKey, type SplitOptions, type ResolvedSplitArm, type SplitChoice, type SplitChooser } from './routing/split.js';
+export { loadBalance, type LoadBalanceStrategy, type LoadBalanceTarget, type LoadBalanceOptions } from './routing/load-balance.js';
+
 export * from './errors/index.js';
 
 export type * from './types/request.js';
