@@ -16,6 +16,8 @@ export { gemini, type GeminiAdapterOptions } from './providers/gemini/gemini-ada
 export { split, splitChooser, type SplitArm, type SplitArms, type SplitKey, type SplitOptions, type ResolvedSplitArm, type SplitChoice, type SplitChooser } from './routing/split.js';
 export { loadBalance, type LoadBalanceStrategy, type LoadBalanceTarget, type LoadBalanceOptions } from './routing/load-balance.js';
 
+export { hedge, type HedgeOptions, type HedgeDelay, type HedgePercentileDelay } from './routing/hedge.js';
+
 export * from './errors/index.js';
 
 export type * from './types/request.js';
