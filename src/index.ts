@@ -18,6 +18,15 @@ export { loadBalance, type LoadBalanceStrategy, type LoadBalanceTarget, type Loa
 
 export { hedge, type HedgeOptions, type HedgeDelay, type HedgePercentileDelay } from './routing/hedge.js';
 
+export { telemetry, genAiProviderName, type TelemetryOptions, type ContentCapture, type SemconvMode, type ProviderInfo } from './telemetry/index.js';
+
+export { pricing, defaultPricing, type Pricing, type PricingOptions } from './cost/pricing.js';
+export { computeCost } from './cost/compute-cost.js';
+export type { ModelPrice, PriceTier, PricePeriod, PriceInput, TokenRates, ModelRates } from './cost/price-types.js';
+export { usageReport, type UsageReport, type UsageReportOptions, type UsageRow, type UsageSnapshot } from './usage/usage-report.js';
+export { usageHook, type UsageHookOptions } from './usage/usage-hook.js';
+export type { UsageRecord } from './usage/usage-record.js';
+
 export * from './errors/index.js';
 
 export type * from './types/request.js';

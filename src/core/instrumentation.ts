@@ -29,6 +29,11 @@ export interface AttemptObserver {
    * both modes. Define it only when needed (e.g. content capture): it is on the per-chunk path.
    */
   event?(ev: StreamEvent): void;
+  /**
+   * Runs the adapter call (and a stream's first read) inside the observer's context, so spans the
+   * SDK or HTTP instrumentation create nest under the attempt's span.
+   */
+  run?<T>(fn: () => T): T;
   /** The attempt is over; `finish` is set when it succeeded. Called exactly once. */
   end(record: AttemptRecord, finish: FinishEvent | undefined): void;
 }
@@ -57,7 +62,7 @@ export function startCallObservers(list: readonly Instrumentation[], ctx: CallCo
   if (list.length === 1) return list[0]!.startCall(ctx);
   const calls: CallObserver[] = [];
   for (const i of list) {
-    const c = i.startCall(ctx);
+    const c = attempt(() => i.startCall(ctx));
     if (c) calls.push(c);
   }
   if (calls.length === 0) return undefined;
@@ -66,7 +71,7 @@ export function startCallObservers(list: readonly Instrumentation[], ctx: CallCo
     startAttempt(start) {
       const attempts: AttemptObserver[] = [];
       for (const c of calls) {
-        const a = c.startAttempt(start);
+        const a = attempt(() => c.startAttempt(start));
         if (a) attempts.push(a);
       }
       if (attempts.length === 0) return undefined;
@@ -74,11 +79,21 @@ export function startCallObservers(list: readonly Instrumentation[], ctx: CallCo
         firstToken: () => attempts.forEach((a) => a.firstToken?.()),
         chunk: () => attempts.forEach((a) => a.chunk?.()),
         event: (ev) => attempts.forEach((a) => a.event?.(ev)),
-        end: (record, finish) => attempts.forEach((a) => a.end(record, finish)),
+        run: <T>(fn: () => T): T => attempts.reduceRight<() => T>((inner, a) => (a.run ? () => a.run!(inner) : inner), fn)(),
+        end: (record, finish) => attempts.forEach((a) => attempt(() => a.end(record, finish))),
       };
     },
-    end: (response, error) => calls.forEach((c) => c.end(response, error)),
+    end: (response, error) => calls.forEach((c) => attempt(() => c.end(response, error))),
   };
+}
+
+/** Runs one observer's hook; a throwing observer must not take the others (or the call) down. */
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Adds costs part by part; undefined parts are skipped. */

@@ -67,7 +67,13 @@ class Attempt {
     this.admission = this.svc.health.admit(target.id);
     this.svc.health.started(target.id);
     const call = ctx.state.get(CALL_OBSERVER) as CallObserver | undefined;
-    if (call) this.observer = call.startAttempt({ ctx, target, kind: this.adapter.kind, server: this.adapter.server });
+    if (call) {
+      try {
+        this.observer = call.startAttempt({ ctx, target, kind: this.adapter.kind, server: this.adapter.server });
+      } catch {
+        // an observer's failure must never fail the call
+      }
+    }
     if (!this.svc.limits.empty) this.release = await this.svc.limits.acquire(target, canAbort(ctx.signal) ? ctx.signal : undefined);
   }
 
@@ -176,7 +182,11 @@ class Attempt {
       else this.svc.health.failed(this.target.id, this.admission, record.error!);
     }
     this.ctx.attempts.push(record);
-    this.observer?.end(record, record.outcome === 'success' ? this.finish : undefined);
+    try {
+      this.observer?.end(record, record.outcome === 'success' ? this.finish : undefined);
+    } catch {
+      // an observer's failure must never fail the call
+    }
   }
 }
 
@@ -185,7 +195,9 @@ export async function attemptGenerate(ctx: CallContext, target: Target, adapter:
   const a = new Attempt(ctx, target, adapter, svc);
   try {
     await a.admit();
-    const result = await adapter.generate(ctx.request, a.options(a.signal(false)));
+    const options = a.options(a.signal(false));
+    const run = a.observer?.run;
+    const result = await (run ? run(() => adapter.generate(ctx.request, options)) : adapter.generate(ctx.request, options));
     a.record.timeToFirstTokenMs = performance.now() - a.t0;
     a.observer?.firstToken?.();
     const events = resultToEvents(result, target);
@@ -230,8 +242,16 @@ export function attemptStream(ctx: CallContext, target: Target, adapter: Provide
   };
   const start = async (): Promise<IteratorResult<StreamEvent>> => {
     await a.admit();
-    inner = adapter.stream(ctx.request, { ...a.options(undefined), signal: a.signal(true)! })[Symbol.asyncIterator]();
-    return inner.next();
+    const options = { ...a.options(undefined), signal: a.signal(true)! };
+    const run = a.observer?.run;
+    if (!run) {
+      inner = adapter.stream(ctx.request, options)[Symbol.asyncIterator]();
+      return inner.next();
+    }
+    // The SDK sends its request on the first read, so that read runs in the attempt's context too.
+    const it = run(() => adapter.stream(ctx.request, options)[Symbol.asyncIterator]());
+    inner = it;
+    return run(() => it.next());
   };
 
   const iterator: AsyncIterableIterator<StreamEvent> = {

@@ -48,6 +48,13 @@ export const gatewayConfigSchema = z
           .strict(),
       ])
       .optional(),
+    pricing: z
+      .union([
+        z.literal(false),
+        z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { price?: unknown }).price === 'function', 'must be a pricer, e.g. pricing({ prices })'),
+      ])
+      .optional(),
+    telemetry: z.union([z.literal(false), z.record(z.string(), z.unknown())]).optional(),
     instrumentation: z
       .array(z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { startCall?: unknown }).startCall === 'function', 'must be an instrumentation: an object with startCall(ctx)'))
       .optional(),

@@ -1,6 +1,8 @@
 import { ChatStream } from '../core/chat-stream.js';
 import { attemptGenerate, CALL_OBSERVER } from '../core/run-attempt.js';
-import { startCallObservers, type Instrumentation, type Pricer } from '../core/instrumentation.js';
+import { telemetry } from '../telemetry/telemetry.js';
+import { defaultPricing } from '../cost/pricing.js';
+import { startCallObservers, type CallObserver, type Instrumentation, type Pricer } from '../core/instrumentation.js';
 import { ConcurrencyLimits } from '../core/concurrency-limits.js';
 import { HealthRegistry } from '../core/target-health.js';
 import { ResponseBuilder } from '../core/response-builder.js';
@@ -69,7 +71,9 @@ export function createGateway(config: GatewayConfig): Gateway {
 
   const health = new HealthRegistry(config.circuitBreaker);
   const instrumentation: Instrumentation[] = [...(config.instrumentation ?? [])];
-  const pricer: Pricer | undefined = undefined;
+  // On by default: with no OpenTelemetry SDK registered it costs a fraction of a microsecond.
+  if (config.telemetry !== false) instrumentation.unshift(telemetry(config.telemetry ?? {}));
+  const pricer: Pricer | undefined = config.pricing === false ? undefined : guardedPricer(config.pricing ?? defaultPricing());
   const router = new Router(providers, aliases, { health, limits: new ConcurrencyLimits(config.concurrency), pricer });
   const layers = (config.middleware ?? []).map(toMiddleware);
   const pipeline: Handler = compose(layers, router.dispatch);
@@ -101,7 +105,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       startedAt: performance.now(),
       resolve: resolveModel,
     };
-    const observer = startCallObservers(instrumentation, ctx);
+    const observer = guardedStart(instrumentation, ctx);
     if (observer) ctx.state.set(CALL_OBSERVER, observer);
     return { ctx, callSignal, route, observer };
   }
@@ -172,6 +176,41 @@ export function createGateway(config: GatewayConfig): Gateway {
   };
   (gateway as { openai: OpenAIFacade }).openai = createOpenAIFacade(gateway);
   return gateway;
+}
+
+/** A user's pricer that throws must not fail an attempt that succeeded: no cost is the outcome. */
+function guardedPricer(pricer: Pricer): Pricer {
+  return {
+    price(target, kind, usage, at) {
+      try {
+        return pricer.price(target, kind, usage, at);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Starts the call's observers so that neither starting nor ending them can throw into the call. */
+function guardedStart(instrumentation: readonly Instrumentation[], ctx: CallContext): CallObserver | undefined {
+  let observer: CallObserver | undefined;
+  try {
+    observer = startCallObservers(instrumentation, ctx);
+  } catch {
+    return undefined;
+  }
+  if (!observer) return undefined;
+  const inner = observer;
+  return {
+    startAttempt: (start) => inner.startAttempt(start),
+    end: (response, error) => {
+      try {
+        inner.end(response, error);
+      } catch {
+        // an observer's failure must never fail the call
+      }
+    },
+  };
 }
 
 function withAttempts(err: unknown, attempts: CallContext['attempts']): unknown {

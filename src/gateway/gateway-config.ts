@@ -1,7 +1,8 @@
 import type { MiddlewareInput } from '../types/middleware.js';
 import type { ProviderAdapter } from '../types/provider-adapter.js';
 import type { CircuitBreakerOptions } from '../core/target-health.js';
-import type { Instrumentation } from '../core/instrumentation.js';
+import type { Instrumentation, Pricer } from '../core/instrumentation.js';
+import type { TelemetryOptions } from '../telemetry/telemetry.js';
 
 /**
  * An alias: a name callers use instead of `provider/model`.
@@ -31,6 +32,18 @@ export interface GatewayConfig {
    * limit queue, for at most as long as their call's deadline.
    */
   concurrency?: Record<string, number>;
-  /** Observers of every call and attempt (telemetry, usage reports, your own). */
+  /**
+   * OpenTelemetry GenAI spans and metrics through `@opentelemetry/api`. On by default (near-free
+   * when no OTel SDK is registered); `false` turns it off. Don't also pass `telemetry()` in
+   * `instrumentation`, or everything is recorded twice.
+   */
+  telemetry?: TelemetryOptions | false;
+  /**
+   * Prices every attempt (cost on attempts, stream finishes and responses). Default: the built-in
+   * table generated from @pydantic/genai-prices; pass `pricing({ prices, deployments })` to add or
+   * override prices, or `false` for no cost at all.
+   */
+  pricing?: Pricer | false;
+  /** Observers of every call and attempt (usage reports, your own). */
   instrumentation?: Instrumentation[];
 }
