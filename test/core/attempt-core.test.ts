@@ -36,7 +36,7 @@ describe('attempt limits', () => {
   });
 
   it('idle limit catches a stream that stalls mid-answer', async () => {
-    const m = mockProvider({ responses: [{ chunks: ['a', 'b', 'c'], chunkDelayMs: 500 }] });
+    const m = mockProvider({ responses: [{ chunks: ['a', 'b', 'c'], chunkDelayMs: 3_000 }] });
     const gw = createGateway({ providers: { m }, middleware: [withLimits({ idleMs: 40 })] });
     const s = gw.stream({ model: 'm/x', messages: user });
     const seen: string[] = [];
