@@ -16,6 +16,17 @@ export { gemini, type GeminiAdapterOptions } from './providers/gemini/gemini-ada
 export { split, splitChooser, type SplitArm, type SplitArms, type SplitKey, type SplitOptions, type ResolvedSplitArm, type SplitChoice, type SplitChooser } from './routing/split.js';
 export { loadBalance, type LoadBalanceStrategy, type LoadBalanceTarget, type LoadBalanceOptions } from './routing/load-balance.js';
 
+export {
+  fallback,
+  type FallbackOptions,
+  type FallbackTarget,
+  type FallbackAction,
+  type FallbackPolicy,
+  type FallbackErrorInfo,
+  type BackoffOptions,
+  type InterruptMode,
+} from './routing/fallback.js';
+export { defaultFallbackAction } from './routing/fallback-policy.js';
 export { hedge, type HedgeOptions, type HedgeDelay, type HedgePercentileDelay } from './routing/hedge.js';
 
 export { telemetry, genAiProviderName, type TelemetryOptions, type ContentCapture, type SemconvMode, type ProviderInfo } from './telemetry/index.js';

@@ -100,17 +100,18 @@ class Attempt {
     return o;
   }
 
-  private arm(phase: 'first-token' | 'idle', ms: number): void {
+  /** Arms a limit timer to fire in `delay` ms; `limit` is the configured limit it enforces. */
+  private arm(phase: 'first-token' | 'idle', limit: number, delay = limit): void {
     this.timer = setTimeout(() => {
       if (phase === 'idle') {
         // One timer for the whole stream: re-arm for the remainder instead of resetting per chunk.
         const quiet = performance.now() - this.lastEventAt;
-        if (quiet < ms) return this.arm('idle', ms - quiet);
+        if (quiet < limit) return this.arm('idle', limit, limit - quiet);
       }
       const { provider, model } = this.target;
-      const what = phase === 'idle' ? `no stream event for ${ms} ms` : `no first token within ${ms} ms`;
-      this.controller?.abort(new AttemptTimeoutError({ provider, model, message: what, phase, limitMs: ms }));
-    }, ms);
+      const what = phase === 'idle' ? `no stream event for ${limit} ms` : `no first token within ${limit} ms`;
+      this.controller?.abort(new AttemptTimeoutError({ provider, model, message: what, phase, limitMs: limit }));
+    }, delay);
   }
 
   /** Usage and cost of a successful answer, on the record and on its finish event. */

@@ -57,3 +57,26 @@ export class StreamInterruptedError extends SwitchyardError {
     this.delivered = delivered;
   }
 }
+
+/**
+ * Every target of a fallback chain failed or was skipped, and none answered. `errors` holds each
+ * failure in the order it happened (retries included); `cause` is the last one. The attempts the
+ * chain made are on `attempts`, like on any error a failed call throws.
+ */
+export class FallbackExhaustedError extends SwitchyardError {
+  readonly errors: readonly Error[];
+
+  constructor(errors: readonly Error[]) {
+    const last = errors[errors.length - 1];
+    const summary = errors.map((e) => `${whereFrom(e)}${e.name}`).join(', ');
+    super('fallback_exhausted', `every fallback target failed (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}: ${summary || 'none'})`, { cause: last });
+    this.errors = errors;
+  }
+}
+
+function whereFrom(e: Error): string {
+  const p = e as { provider?: unknown; model?: unknown; target?: unknown };
+  if (typeof p.provider === 'string' && typeof p.model === 'string') return `${p.provider}/${p.model} `;
+  if (typeof p.target === 'string') return `${p.target} `;
+  return '';
+}

@@ -1,6 +1,6 @@
 export { SwitchyardError } from './switchyard-error.js';
 export { ConfigError } from './config-error.js';
 export { InvalidRequestError } from './invalid-request-error.js';
-export { AbortError, CircuitOpenError, DeadlineExceededError, StreamInterruptedError, type DeliveredContent } from './call-errors.js';
+export { AbortError, CircuitOpenError, DeadlineExceededError, FallbackExhaustedError, StreamInterruptedError, type DeliveredContent } from './call-errors.js';
 export * from './provider-error.js';
 export { providerErrorFromStatus, parseRetryAfter, type StatusErrorInit } from './from-status.js';

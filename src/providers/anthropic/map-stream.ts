@@ -1,5 +1,6 @@
 import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { ConnectionError, StreamTruncatedError } from '../../errors/provider-error.js';
+import { readTail } from '../shared/read-tail.js';
+import { StreamTruncatedError } from '../../errors/provider-error.js';
 import type { StreamEvent } from '../../types/stream-event.js';
 import type { Target } from '../../types/target.js';
 import { throwIfAborted } from '../shared/transport-error.js';
@@ -25,10 +26,17 @@ interface UsageCounts {
 }
 
 /**
+ * How long a complete stream may take to deliver what follows its `finish` (`message_stop`, the end
+ * of the body). Reading it lets the HTTP connection be reused; a server that stalls instead is hung
+ * up on after this, so the stream still ends promptly.
+ */
+
+/**
  * Translates the raw Messages event stream into switchyard events.
  *
- * The completion signal is a `message_delta` with a `stop_reason`: `message_stop` after it adds
- * nothing, so a stream that loses it (or whose socket drops right after it) is still complete.
+ * The completion signal is a `message_delta` with a `stop_reason` (it also carries the final usage):
+ * `finish` is yielded right after it. `message_stop` adds nothing, so a stream that loses it, stalls
+ * before it, or whose socket drops right after the stop reason is still complete.
  * A thinking block's `signature_delta` is passed on as a `reasoning-delta` with empty text and
  * `providerMetadata.signature`, at the point it arrives (just before the block stops).
  */
@@ -52,8 +60,25 @@ export async function* mapAnthropicStream(
   const openTools = new Map<number, OpenToolCall>();
   let toolCount = 0;
 
+  // Iterated by hand so the stream can stop at its completion signal and still read the tail after.
+  const it = events[Symbol.asyncIterator]();
+  // Set once `it` has ended by itself; until then leaving means returning it (the SDK then aborts).
+  let ended = false;
+
   try {
-    for await (const ev of events) {
+    while (stopReason === undefined) {
+      let step: IteratorResult<RawMessageStreamEvent>;
+      try {
+        step = await it.next();
+      } catch (err) {
+        ended = true;
+        throw toProviderError(err, target, signal);
+      }
+      if (step.done) {
+        ended = true;
+        break;
+      }
+      const ev = step.value;
       switch (ev.type) {
         case 'message_start': {
           responseId = ev.message.id;
@@ -124,37 +149,42 @@ export async function* mapAnthropicStream(
           break;
       }
     }
-  } catch (err) {
-    const mapped = toProviderError(err, target, signal);
-    // A socket dropped after the stop reason arrived lost nothing but `message_stop`.
-    if (!(stopReason !== undefined && mapped instanceof ConnectionError)) throw mapped;
-  }
 
-  // The SDK ends the loop silently when the request is aborted.
-  throwIfAborted(signal);
-  if (stopReason === undefined) {
-    throw new StreamTruncatedError({
-      provider: target.provider,
-      model: target.model,
-      message: 'stream ended before message_delta carried a stop_reason',
+    // The SDK ends the loop silently when the request is aborted.
+    if (stopReason === undefined) {
+      throwIfAborted(signal);
+      throw new StreamTruncatedError({
+        provider: target.provider,
+        model: target.model,
+        message: 'stream ended before message_delta carried a stop_reason',
+        requestId,
+      });
+    }
+    // Blocks are closed before `message_delta`; this only covers a server that skips the stop event.
+    for (const call of openTools.values()) yield endOf(call);
+
+    yield {
+      type: 'finish',
+      finishReason: mapFinishReason(stopReason),
+      rawFinishReason: stopReason,
+      usage: sawUsage ? mapUsage(usage) : undefined,
+      responseId,
+      responseModel,
+      target,
       requestId,
-    });
+      raw: undefined,
+    };
+    if (!ended) {
+      ended = true;
+      await readTail(it, () => (events as { controller?: AbortController }).controller?.abort());
+    }
+  } finally {
+    // Left early (an error, or the consumer stopped reading): returning the SDK's iterator aborts
+    // its request, so the socket closes.
+    if (!ended) await it.return?.();
   }
-  // Blocks are closed before `message_delta`; this only covers a server that skips the stop event.
-  for (const call of openTools.values()) yield endOf(call);
-
-  yield {
-    type: 'finish',
-    finishReason: mapFinishReason(stopReason),
-    rawFinishReason: stopReason,
-    usage: sawUsage ? mapUsage(usage) : undefined,
-    responseId,
-    responseModel,
-    target,
-    requestId,
-    raw: undefined,
-  };
 }
+
 
 function endOf(call: OpenToolCall): StreamEvent {
   return {

@@ -77,7 +77,9 @@ async function* streamChat(
   const sdkStream = response.data;
   let completed = false;
   try {
-    yield* mapChatStream(sdkStream, call.target, response.request_id ?? undefined, call.signal);
+    // Whether a usage chunk will follow the finish_reason: the body says what was asked for.
+    const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    yield* mapChatStream(sdkStream, call.target, response.request_id ?? undefined, call.signal, { includeUsage });
     completed = true;
   } catch (err) {
     throw callError(err, call, classes);

@@ -329,6 +329,32 @@ describe('anthropic adapter: faults', () => {
   });
 });
 
+describe('anthropic adapter: finalises promptly', () => {
+  it('finishes right after message_delta carries the stop reason, without waiting for message_stop, and hangs up', async () => {
+    // Frames for 'abc': message_start, ping, block start, delta, block stop, message_delta, message_stop.
+    server.enqueue({ text: 'abc', usage: { inputTokens: 5, outputTokens: 2 }, fault: { type: 'stall', afterChunks: 6 } });
+    const t0 = performance.now();
+    const events = await drain(adapter.stream(hi, call()));
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop', rawFinishReason: 'end_turn', usage: { inputTokens: 5, outputTokens: 2 } });
+    expect((await server.settled(0)).outcome).toBe('client-closed');
+  });
+
+  it('a stream that stalls before message_delta is not complete', async () => {
+    server.enqueue({ text: 'abc', fault: { type: 'stall', afterChunks: 5 } });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('idle')), 150);
+    const err = await caught(drain(adapter.stream(hi, call({ signal: controller.signal }))));
+    expect((err as Error).message).toBe('idle');
+  });
+
+  it('a healthy stream still reads to the end (the connection stays reusable)', async () => {
+    server.enqueue({ text: 'abc' });
+    await drain(adapter.stream(hi, call()));
+    expect((await server.settled(0)).outcome).toBe('completed');
+  });
+});
+
 describe('anthropic adapter: abort', () => {
   it('leaves an abort before headers to the caller, unmapped, and closes the request', async () => {
     server.enqueue({ fault: { type: 'no-answer' } });

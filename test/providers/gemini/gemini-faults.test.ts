@@ -110,6 +110,27 @@ describe('gemini transport faults', () => {
   });
 });
 
+describe('gemini finalises promptly', () => {
+  it('finishes right after the chunk with finishReason when the body never ends, and hangs up', async () => {
+    // A stall after every frame: the whole answer arrives, the body is never closed.
+    server.enqueue({ text: 'short answer', usage: { inputTokens: 4, outputTokens: 2 }, fault: { type: 'stall', afterChunks: 1_000 } });
+    const t0 = performance.now();
+    const events = await collect(geminiAdapter(server).stream(userRequest(), callOptions()));
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    expect(textOf(events)).toBe('short answer');
+    expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 2 } });
+    expect((await server.settled(0)).outcome).toBe('client-closed');
+  });
+
+  it('a consumer that stops at the finish event still closes the request', async () => {
+    server.enqueue({ text: 'short answer', fault: { type: 'stall', afterChunks: 1_000 } });
+    for await (const ev of geminiAdapter(server).stream(userRequest(), callOptions())) {
+      if (ev.type === 'finish') break;
+    }
+    expect((await server.settled(0)).outcome).toBe('client-closed');
+  });
+});
+
 describe('gemini cancellation', () => {
   it('aborting the signal mid-stream closes the request and rethrows the abort as is', async () => {
     server.enqueue({ text: LONG, chunkSize: 4, chunkDelayMs: 20 });

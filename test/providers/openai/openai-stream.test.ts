@@ -159,6 +159,43 @@ describe('openai adapter: stream', () => {
     });
   });
 
+  describe('finalises promptly after the completion signal', () => {
+    // Frames for text 'abc': role, 'abc', finish_reason, usage (when on), [DONE].
+    it('ends right after the usage chunk when the server never sends [DONE], and hangs up', async () => {
+      server.enqueue({ text: 'abc', usage: { inputTokens: 3, outputTokens: 2 }, fault: { type: 'stall', afterChunks: 4 } });
+      const t0 = performance.now();
+      const events = await collect(openai(client).stream(ask, call()));
+      expect(performance.now() - t0).toBeLessThan(1_000);
+      expect(textOf(events)).toBe('abc');
+      expect(finishOf(events)).toMatchObject({ finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 2 } });
+      expect((await server.settled(0)).outcome).toBe('client-closed');
+    });
+
+    it('ends right after the finish_reason chunk when usage is off', async () => {
+      server.enqueue({ text: 'abc', fault: { type: 'stall', afterChunks: 3 } });
+      const t0 = performance.now();
+      const events = await collect(openai(client, { includeUsage: false }).stream(ask, call()));
+      expect(performance.now() - t0).toBeLessThan(1_000);
+      expect(finishOf(events)).toMatchObject({ finishReason: 'stop', usage: undefined });
+      expect((await server.settled(0)).outcome).toBe('client-closed');
+    });
+
+    it('waits for the usage chunk after finish_reason when usage is on (stall before it is not complete)', async () => {
+      // Stalls after the finish_reason chunk: the usage chunk never comes, so the caller's limits decide.
+      server.enqueue({ text: 'abc', fault: { type: 'stall', afterChunks: 3 } });
+      const controller = new AbortController();
+      const events: StreamEvent[] = [];
+      const err = await (async () => {
+        for await (const ev of openai(client).stream(ask, { target, signal: controller.signal })) {
+          events.push(ev);
+          if (ev.type === 'text-delta') setTimeout(() => controller.abort(new Error('idle')), 100);
+        }
+      })().catch((e: unknown) => e);
+      expect((err as Error).message).toBe('idle');
+      expect(events.some((e) => e.type === 'finish')).toBe(false);
+    });
+  });
+
   describe('bad frames', () => {
     it('a malformed chunk surfaces as InvalidResponseError, not a SyntaxError', async () => {
       const quiet = new OpenAI({ apiKey: 'sk-test', baseURL: server.baseURL, logLevel: 'off' });
@@ -273,6 +310,73 @@ describe('openai stream mapping (chunk shapes the fake does not send)', () => {
       { ...env, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
     ]);
     expect(textOf(events)).toBe('mine');
+  });
+
+  it('stops reading at completion: a source that never ends after the usage chunk still finishes', async () => {
+    let hungUp = false;
+    const controller = new AbortController();
+    controller.signal.addEventListener('abort', () => (hungUp = true));
+    const source = Object.assign(
+      (async function* () {
+        yield { ...env, usage: null, choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }] };
+        yield { ...env, usage: null, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
+        yield { ...env, choices: [], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } };
+        await new Promise(() => undefined); // never sends [DONE], never ends
+      })(),
+      { controller },
+    );
+    const events = await collect(mapChatStream(source as AsyncIterable<any>, target, 'req_u', new AbortController().signal));
+    expect(textOf(events)).toBe('hi');
+    expect(finishOf(events).usage).toMatchObject({ inputTokens: 3, outputTokens: 1 });
+    expect(hungUp).toBe(true);
+  });
+
+  it('with includeUsage: true waits for the usage chunk even when chunks carry no usage field', async () => {
+    const events = await collect(
+      mapChatStream(
+        from([
+          { ...env, choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }] },
+          { ...env, choices: [], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } },
+        ]),
+        target,
+        'req_u',
+        new AbortController().signal,
+        { includeUsage: true },
+      ),
+    );
+    expect(finishOf(events).usage).toMatchObject({ inputTokens: 3, outputTokens: 1 });
+  });
+
+  it('when it is not known whether usage comes, a usage chunk right after finish_reason is still taken', async () => {
+    // A compatible server that puts no `usage: null` on its chunks but sends the usage chunk.
+    const events = await collect(
+      mapChatStream(
+        from([
+          { ...env, choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }] },
+          { ...env, choices: [], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } },
+        ]),
+        target,
+        'req_u',
+        new AbortController().signal,
+      ),
+    );
+    expect(finishOf(events).usage).toMatchObject({ inputTokens: 3, outputTokens: 1 });
+  });
+
+  it('with includeUsage: false finishes at finish_reason and ignores a late usage chunk', async () => {
+    const events = await collect(
+      mapChatStream(
+        from([
+          { ...env, usage: null, choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }] },
+          { ...env, choices: [], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } },
+        ]),
+        target,
+        'req_u',
+        new AbortController().signal,
+        { includeUsage: false },
+      ),
+    );
+    expect(finishOf(events).usage).toBeUndefined();
   });
 
   it('throws StreamTruncatedError when no choice finished', async () => {
