@@ -1,4 +1,5 @@
 import { SwitchyardError } from '../errors/switchyard-error.js';
+import { sumCosts } from '../core/instrumentation.js';
 import type { AttemptRecord } from '../types/attempt.js';
 import type { Cost } from '../types/cost.js';
 import type { CallContext } from '../types/middleware.js';
@@ -55,7 +56,6 @@ export function buildUsageRecord(
 ): UsageRecord {
   const attempts = ctx.attempts;
   let usage: Usage | undefined;
-  let cost: Cost | undefined;
   let unpriced = 0;
   for (const a of attempts) {
     const u = a.usage;
@@ -69,20 +69,10 @@ export function buildUsageRecord(
         usage.cacheWriteTokens += u.cacheWriteTokens;
         usage.reasoningTokens += u.reasoningTokens;
       }
+      if (!a.cost) unpriced++;
     }
-    const c = a.cost;
-    if (c) {
-      if (!cost) cost = { ...c };
-      else {
-        cost.total += c.total;
-        cost.input += c.input;
-        cost.cachedInput += c.cachedInput;
-        cost.cacheWrite += c.cacheWrite;
-        cost.output += c.output;
-        cost.reasoning += c.reasoning;
-      }
-    } else if (u) unpriced++;
   }
+  const cost = sumCosts(attempts.map((a) => a.cost));
   return {
     callId: ctx.id,
     startedAt,
