@@ -9,28 +9,10 @@ import { context, trace, type HrTime } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { pathToFileURL } from 'node:url';
-import { createGateway, ProviderError, type Middleware } from '../src/index.js';
-import { recordRouting } from '../src/routing/record-routing.js';
+import { createGateway, fallback } from '../src/index.js';
 import { telemetry } from '../src/telemetry/index.js';
 import { mockProvider } from '../src/testing/index.js';
 
-/** Tries each model in turn on a retryable error, logging each fail-over like the routing layers do. */
-function tryInOrder(models: readonly string[]): Middleware {
-  return {
-    name: 'try-in-order',
-    async *handle(ctx, next) {
-      for (let i = 0; i < models.length; i++) {
-        try {
-          yield* next({ model: models[i] });
-          return;
-        } catch (err) {
-          if (i === models.length - 1 || !(err instanceof ProviderError && err.retryable)) throw err;
-          recordRouting(ctx, 'fallback', 'fail-over', models[i + 1], { reason: err.code });
-        }
-      }
-    },
-  };
-}
 
 /** Runs one call that falls over from `openai` (503) to `anthropic`, inside a host span. */
 export async function runFallbackCall(): Promise<ReadableSpan[]> {
@@ -45,7 +27,7 @@ export async function runFallbackCall(): Promise<ReadableSpan[]> {
         openai: mockProvider({ kind: 'openai', fallback: { error: { status: 503, message: 'upstream unavailable' }, latencyMs: 3 } }),
         anthropic: mockProvider({ kind: 'anthropic', fallback: { chunks: ['Middleware ', 'wraps ', 'calls.'], usage: { inputTokens: 42, outputTokens: 6, cacheReadTokens: 32 }, latencyMs: 5 } }),
       },
-      models: { smart: [tryInOrder(['openai/gpt-4.1', 'anthropic/claude-sonnet-4-6'])] },
+      models: { smart: [fallback(['openai/gpt-4.1', 'anthropic/claude-sonnet-4-6'])] },
       telemetry: {},
     });
     // The host's own span: the gateway's call span becomes its child.

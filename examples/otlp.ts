@@ -9,30 +9,12 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { pathToFileURL } from 'node:url';
-import { createGateway, ProviderError, type Middleware } from '../src/index.js';
-import { recordRouting } from '../src/routing/record-routing.js';
+import { createGateway, fallback } from '../src/index.js';
 import { telemetry } from '../src/telemetry/index.js';
 import { mockProvider } from '../src/testing/index.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:4318';
 
-/** Tries each model in turn on a retryable error, logging each fail-over like the routing layers do. */
-function tryInOrder(models: readonly string[]): Middleware {
-  return {
-    name: 'try-in-order',
-    async *handle(ctx, next) {
-      for (let i = 0; i < models.length; i++) {
-        try {
-          yield* next({ model: models[i] });
-          return;
-        } catch (err) {
-          if (i === models.length - 1 || !(err instanceof ProviderError && err.retryable)) throw err;
-          recordRouting(ctx, 'fallback', 'fail-over', models[i + 1], { reason: err.code });
-        }
-      }
-    },
-  };
-}
 
 /**
  * Sets up a tracer provider that exports to `${endpoint}/v1/traces` (OTLP over HTTP, JSON), makes
@@ -50,10 +32,10 @@ export async function run(endpoint: string = process.env.OTEL_EXPORTER_OTLP_ENDP
   try {
     const gateway = createGateway({
       providers: {
-        openai: mockProvider({ kind: 'openai', fallback: { error: { status: 429, message: 'rate limited' } } }),
+        openai: mockProvider({ kind: 'openai', fallback: { error: { status: 503, message: 'upstream unavailable' } } }),
         anthropic: mockProvider({ kind: 'anthropic', fallback: { text: 'Exported over OTLP.', usage: { inputTokens: 12, outputTokens: 5 } } }),
       },
-      models: { smart: [tryInOrder(['openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4-6'])] },
+      models: { smart: [fallback(['openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4-6'])] },
       telemetry: {},
     });
     const res = await gateway.chat({ model: 'smart', messages: [{ role: 'user', content: 'Say something.' }], metadata: { team: 'examples' } });

@@ -72,7 +72,7 @@ describe('examples/otlp.ts', () => {
     const attr = (s: OtlpSpan, key: string) => s.attributes.find((a) => a.key === key)?.value;
     expect(attr(served, 'gen_ai.provider.name')).toEqual({ stringValue: 'anthropic' });
     expect(attr(served, 'gen_ai.usage.input_tokens')).toEqual({ intValue: 12 });
-    expect(attr(failed, 'error.type')).toEqual({ stringValue: 'rate_limited' });
+    expect(attr(failed, 'error.type')).toEqual({ stringValue: 'server_error' });
 
     const scope = receiver.bodies[0]!.resourceSpans[0]!.scopeSpans.find((ss) => ss.scope.name === 'switchyard')!.scope;
     expect(scope.version).toMatch(/^\d+\.\d+\.\d+/);
