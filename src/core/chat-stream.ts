@@ -1,4 +1,5 @@
-import { AbortError } from '../errors/call-errors.js';
+import { AbortError, StreamInterruptedError } from '../errors/call-errors.js';
+import type { ResetEvent } from '../types/stream-event.js';
 import type { ChatResponse } from '../types/response.js';
 import type { StreamEvent } from '../types/stream-event.js';
 
@@ -51,12 +52,26 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     return this.#response;
   }
 
-  /** The text deltas only. Consumes the stream like iterating it does. */
+  /**
+   * The text deltas only. Consumes the stream like iterating it does. A text-only view cannot take
+   * back what it yielded, so if a routing layer restarts the answer (a `reset` event) after text was
+   * delivered, it ends with a StreamInterruptedError instead of splicing two answers together.
+   */
   get textStream(): AsyncIterable<string> {
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
-        for await (const ev of self) if (ev.type === 'text-delta') yield ev.text;
+        let delivered = '';
+        let events = 0;
+        for await (const ev of self) {
+          if (ev.type === 'text-delta') {
+            delivered += ev.text;
+            events++;
+            yield ev.text;
+          } else if (ev.type === 'reset' && delivered !== '') {
+            throw restartedError(ev, delivered, events);
+          }
+        }
       },
     };
   }
@@ -139,4 +154,13 @@ export class ChatStream implements AsyncIterable<StreamEvent> {
     };
     return iterator;
   }
+}
+
+/** The error a view that cannot express a `reset` raises once it has delivered content. */
+export function restartedError(ev: ResetEvent, text: string, events: number): StreamInterruptedError {
+  return new StreamInterruptedError(
+    ev.target,
+    { text, reasoning: '', toolCalls: 0, events },
+    new Error(`the answer restarted on ${ev.target} (${ev.reason}); this view cannot take back what it delivered`),
+  );
 }

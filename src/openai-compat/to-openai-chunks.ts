@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { ChatStream } from '../core/chat-stream.js';
+import { restartedError, type ChatStream } from '../core/chat-stream.js';
 import { toOpenAIFinishReason, toOpenAIUsage, type ChunkDelta } from './to-openai-response.js';
 
 /**
@@ -24,12 +24,21 @@ export function toOpenAIStream(stream: ChatStream, id: string, model: string, in
       return c;
     };
     yield chunk({ role: 'assistant', content: '' });
+    // Chat Completions has no way to take back delivered content, so a restart after content is an error.
+    let delivered = '';
+    let events = 0;
     for await (const ev of stream) {
       switch (ev.type) {
+        case 'reset':
+          if (events > 0) throw restartedError(ev, delivered, events);
+          break;
         case 'text-delta':
+          delivered += ev.text;
+          events++;
           yield chunk({ content: ev.text });
           break;
         case 'tool-call-start':
+          events++;
           yield chunk({ tool_calls: [{ index: ev.index, id: ev.id, type: 'function', function: { name: ev.name, arguments: '' } }] });
           break;
         case 'tool-call-delta':
