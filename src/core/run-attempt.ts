@@ -89,6 +89,12 @@ class Attempt {
     this.controller = controller;
     this.unlink = linkAbort(this.ctx.signal, controller);
     if (limits?.firstTokenMs) this.arm('first-token', limits.firstTokenMs);
+    else if (limits?.idleMs && this.ctx.mode === 'stream') {
+      // Without a first-token limit, the idle limit also bounds the silence before the first event:
+      // a stream that sends headers and then nothing must not wait for the call's deadline.
+      this.lastEventAt = performance.now();
+      this.arm('idle', limits.idleMs);
+    }
     return controller.signal;
   }
 
@@ -137,11 +143,12 @@ class Attempt {
     if (this.record.timeToFirstTokenMs === undefined) {
       this.observer?.firstToken?.();
       this.record.timeToFirstTokenMs = performance.now() - this.t0;
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = undefined;
-      if (limits?.idleMs) {
-        this.lastEventAt = performance.now();
-        this.arm('idle', limits.idleMs);
+      this.lastEventAt = performance.now();
+      // Switch from the first-token timer to the idle one (an idle timer already running re-arms itself).
+      if (limits?.firstTokenMs) {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        if (limits.idleMs) this.arm('idle', limits.idleMs);
       }
     } else {
       if (limits?.idleMs) this.lastEventAt = performance.now();

@@ -192,3 +192,19 @@ describe('reset events', () => {
     expect((await gw.chat({ model: 'm/x', messages: user })).text).toBe('kept');
   });
 });
+
+describe('idle limit without a first-token limit', () => {
+  it('also bounds the silence before the first event of a stream', async () => {
+    const m = mockProvider({ responses: [{ chunks: ['a'], latencyMs: 3_000 }] });
+    const gw = createGateway({ providers: { m }, middleware: [withLimits({ idleMs: 40 })] });
+    const err = await gw.stream({ model: 'm/x', messages: user }).response.catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'AttemptTimeoutError', phase: 'idle', limitMs: 40 });
+    expect(m.calls[0]!.aborted).toBe(true);
+  });
+
+  it('does not limit a generate call', async () => {
+    const m = mockProvider({ responses: [{ text: 'slow but fine', latencyMs: 80 }] });
+    const gw = createGateway({ providers: { m }, middleware: [withLimits({ idleMs: 20 })] });
+    expect((await gw.chat({ model: 'm/x', messages: user })).text).toBe('slow but fine');
+  });
+});

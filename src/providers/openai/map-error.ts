@@ -68,7 +68,7 @@ export function toProviderError(err: unknown, target: Target, classes: OpenAIErr
     });
   }
   // The SDK parses each SSE frame with JSON.parse and lets the SyntaxError escape.
-  if (err instanceof SyntaxError) return new InvalidResponseError({ ...base, message: `malformed stream chunk: ${err.message}` });
+  if (err instanceof SyntaxError) return new InvalidResponseError({ ...base, message: `malformed response body or stream chunk: ${err.message}` });
   return transportError(err, target) ?? new ProviderError({ ...base, message: err.message });
 }
 
