@@ -15,7 +15,10 @@ Object.defineProperty(NEVER, 'addEventListener', { value: () => {} });
 
 // Attempt controllers hang off their call's signal here instead of through addEventListener: Node's
 // EventTarget costs microseconds per listener, which would dominate the per-call overhead budget.
-const attemptsOf = new WeakMap<AbortSignal, Set<AbortController>>();
+interface Abortable {
+  abort(reason?: unknown): void;
+}
+const attemptsOf = new WeakMap<AbortSignal, Set<Abortable>>();
 
 /** False for the shared signal of calls that nothing can cancel. */
 export function canAbort(signal: AbortSignal): boolean {
@@ -27,7 +30,7 @@ export function canAbort(signal: AbortSignal): boolean {
  * insert); falls back to a real listener for other signals (e.g. a layer's branch signal).
  * Returns the unlink function.
  */
-export function linkAbort(signal: AbortSignal, controller: AbortController): () => void {
+export function linkAbort(signal: AbortSignal, controller: Abortable): () => void {
   if (signal === NEVER) return noop;
   if (signal.aborted) {
     controller.abort(signal.reason);
@@ -52,7 +55,7 @@ export function createCallSignal(callerSignal: AbortSignal | undefined, timeoutM
     return { signal: NEVER, deadline: undefined, cancel: noop, cleanup: noop };
   }
   const controller = new AbortController();
-  const attempts = new Set<AbortController>();
+  const attempts = new Set<Abortable>();
   attemptsOf.set(controller.signal, attempts);
   const abort = (reason: unknown): void => {
     if (controller.signal.aborted) return;
@@ -82,6 +85,30 @@ export function createCallSignal(callerSignal: AbortSignal | undefined, timeoutM
       callerSignal?.removeEventListener('abort', onCallerAbort);
     },
   };
+}
+
+/**
+ * A signal that fires when `parent` or `extra` does: a layer's branch signal (`next({ signal })`).
+ * Built on the registry rather than AbortSignal.any, which costs ~25 µs per branch on Node 20; the
+ * branch is itself a registry, so attempts under it link as cheaply as under the call.
+ */
+export function branchSignal(parent: AbortSignal, extra: AbortSignal): AbortSignal {
+  if (extra.aborted) return extra;
+  if (parent.aborted) return parent;
+  const controller = new AbortController();
+  const children = new Set<Abortable>();
+  attemptsOf.set(controller.signal, children);
+  const node: Abortable = {
+    abort(reason) {
+      if (controller.signal.aborted) return;
+      controller.abort(reason);
+      for (const c of children) c.abort(reason);
+      children.clear();
+    },
+  };
+  linkAbort(parent, node);
+  extra.addEventListener('abort', () => node.abort(extra.reason), { once: true });
+  return controller.signal;
 }
 
 function noop(): void {}

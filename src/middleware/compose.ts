@@ -1,3 +1,4 @@
+import { branchSignal } from '../gateway/call-signal.js';
 import type { CallContext, Middleware, MiddlewareInput, Next, NextOptions } from '../types/middleware.js';
 import type { StreamEvent } from '../types/stream-event.js';
 
@@ -17,7 +18,7 @@ export function deriveContext(ctx: CallContext, options: NextOptions): CallConte
     model: options.model ?? ctx.model,
     request: options.request ?? ctx.request,
     metadata: options.metadata ?? ctx.metadata,
-    signal: options.signal ? AbortSignal.any([ctx.signal, options.signal]) : ctx.signal,
+    signal: options.signal ? branchSignal(ctx.signal, options.signal) : ctx.signal,
     limits: options.limits ?? ctx.limits,
   };
 }
