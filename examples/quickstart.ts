@@ -72,6 +72,7 @@ for (const model of ['fast', 'smart', 'cheap']) {
   });
   console.log(`chat   → ${res.provider}/${res.model}: ${res.text}`);
   console.log(`         finish=${res.finishReason} usage=${JSON.stringify(res.usage)} latency=${res.timing.latencyMs.toFixed(1)}ms`);
+  console.log(`         cost=${res.cost ? `$${res.cost.total.toFixed(6)}` : "unknown"} (priced from the built-in table)`);
 
   process.stdout.write('stream → ');
   const stream = gateway.stream({ model, messages: [{ role: 'user', content: 'Stream a haiku about routers.' }], maxTokens: 100 });
