@@ -38,6 +38,25 @@ export { usageReport, type UsageReport, type UsageReportOptions, type UsageRow, 
 export { usageHook, type UsageHookOptions } from './usage/usage-hook.js';
 export type { UsageRecord } from './usage/usage-record.js';
 
+export {
+  redactPII,
+  createRedactor,
+  createStreamRestorer,
+  detect,
+  PIIBlockedError,
+  RedactionSession,
+  type RedactPIIOptions,
+  type RedactorOptions,
+  type PiiAction,
+  type PiiCounts,
+  type PiiType,
+  type BuiltinPiiType,
+  type PiiSpan,
+  type CustomDetector,
+  type AllowEntry,
+  type DetectOptions,
+} from './pii/index.js';
+
 export * from './errors/index.js';
 
 export type * from './types/request.js';

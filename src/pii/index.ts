@@ -29,3 +29,4 @@ export {
 } from './redactor.js';
 export { createStreamRestorer, type StreamRestorer, type StreamRestorerOptions } from './stream-restorer.js';
 export { PIIBlockedError } from './pii-blocked-error.js';
+export { redactPII, redactRequest, type RedactPIIOptions } from './redact-pii.js';
