@@ -36,6 +36,7 @@ export interface CircuitBreakerOptions {
 const EWMA_ALPHA = 0.2;
 const TTFT_SAMPLES = 128;
 const WINDOW_BUCKETS = 10;
+const MAX_TARGETS = 10_000;
 
 class Stats implements TargetHealth {
   inFlight = 0;
@@ -96,7 +97,8 @@ export class HealthRegistry implements TargetHealthRegistry {
     let s = this.stats.get(target);
     if (!s) {
       s = new Stats(target);
-      this.stats.set(target, s);
+      // Callers choose model strings: past a bound, new targets get health that is not remembered.
+      if (this.stats.size < MAX_TARGETS) this.stats.set(target, s);
     }
     return s;
   }
