@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import { headersTimeout, serverFromUrl } from '../shared/sdk-call.js';
 import type {
   Message,
   MessageCreateParamsNonStreaming,
@@ -46,10 +47,10 @@ export function anthropic(client: Anthropic, options: AnthropicAdapterOptions = 
     const out: SdkRequestOptions = { maxRetries: 0 };
     if (call.signal) out.signal = call.signal;
     // The SDK's timeout covers the wait for headers only, so it can carry the headers limit too.
-    const timeout = call.timeoutMs === undefined ? call.headersTimeoutMs : call.headersTimeoutMs === undefined ? call.timeoutMs : Math.min(call.timeoutMs, call.headersTimeoutMs);
+    // A key set to undefined would override the SDK's default, so it is set only with a value.
+    const timeout = headersTimeout(call);
     if (timeout !== undefined) {
-      // The SDK accepts only non-negative integers; a key set to undefined would override its default.
-      out.timeout = Math.max(1, Math.ceil(timeout));
+      out.timeout = timeout;
     } else if (!streaming) {
       // Without an explicit timeout, `messages.create` refuses non-streaming calls whose max_tokens
       // could run past 10 minutes ("Streaming is required…"). The client's own timeout keeps the
@@ -61,7 +62,7 @@ export function anthropic(client: Anthropic, options: AnthropicAdapterOptions = 
 
   return {
     kind: 'anthropic',
-    server: serverOf(client.baseURL),
+    server: serverFromUrl(client.baseURL),
     capabilities: { assistantPrefill: options.assistantPrefill ?? true },
 
     async generate(request: NormalizedRequest, call: AdapterCallOptions): Promise<AdapterResult> {
@@ -101,13 +102,3 @@ export function anthropic(client: Anthropic, options: AnthropicAdapterOptions = 
   };
 }
 
-function serverOf(baseURL: string | undefined): { address: string; port?: number } | undefined {
-  if (!baseURL) return undefined;
-  try {
-    const url = new URL(baseURL);
-    const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
-    return { address: url.hostname, port };
-  } catch {
-    return undefined;
-  }
-}

@@ -1,4 +1,5 @@
 import type { GenerateContentResponse, GoogleGenAI } from '@google/genai';
+import { serverFromUrl } from '../shared/sdk-call.js';
 import type { AdapterCallOptions, AdapterResult, ProviderAdapter, StreamCallOptions } from '../../types/provider-adapter.js';
 import type { NormalizedRequest } from '../../types/request.js';
 import type { StreamEvent } from '../../types/stream-event.js';
@@ -49,11 +50,5 @@ function serverOf(client: GoogleGenAI): { address: string; port?: number } {
   } catch {
     return DEFAULT_SERVER;
   }
-  if (typeof baseUrl !== 'string') return DEFAULT_SERVER;
-  try {
-    const url = new URL(baseUrl);
-    return { address: url.hostname, port: url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443 };
-  } catch {
-    return DEFAULT_SERVER;
-  }
+  return (typeof baseUrl === 'string' ? serverFromUrl(baseUrl) : undefined) ?? DEFAULT_SERVER;
 }

@@ -1,4 +1,5 @@
 import type { OpenAI } from 'openai';
+import { headersTimeout, serverFromUrl } from '../shared/sdk-call.js';
 import type { AdapterCallOptions, AdapterResult, ProviderAdapter, StreamCallOptions } from '../../types/provider-adapter.js';
 import type { NormalizedRequest } from '../../types/request.js';
 import type { StreamEvent } from '../../types/stream-event.js';
@@ -34,7 +35,7 @@ export function openai(client: OpenAI, options: OpenAIAdapterOptions = {}): Prov
     includeUsage: options.includeUsage ?? true,
   };
   const classes = errorClassesOf(client);
-  const server = serverOf(client.baseURL);
+  const server = serverFromUrl(client.baseURL);
 
   return {
     kind: 'openai',
@@ -94,8 +95,8 @@ function requestOptions(call: AdapterCallOptions): { signal?: AbortSignal; maxRe
   const opts: { signal?: AbortSignal; maxRetries: number; timeout?: number } = { maxRetries: 0 };
   if (call.signal) opts.signal = call.signal;
   // The SDK's timeout covers the wait for headers only, so it can carry the headers limit too.
-  const timeout = minDefined(call.timeoutMs, call.headersTimeoutMs);
-  if (timeout !== undefined) opts.timeout = Math.max(1, Math.ceil(timeout));
+  const timeout = headersTimeout(call);
+  if (timeout !== undefined) opts.timeout = timeout;
   return opts;
 }
 
@@ -105,16 +106,3 @@ function callError(err: unknown, call: AdapterCallOptions, classes: OpenAIErrorC
   return toProviderError(err, call.target, classes);
 }
 
-function serverOf(baseURL: string): { address: string; port?: number } | undefined {
-  try {
-    const url = new URL(baseURL);
-    const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : url.protocol === 'http:' ? 80 : undefined;
-    return port === undefined ? { address: url.hostname } : { address: url.hostname, port };
-  } catch {
-    return undefined;
-  }
-}
-
-function minDefined(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
-}
