@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import { abortableSleep } from '../core/abortable-sleep.js';
 
 /** Exponential backoff between same-target retries. */
 export interface BackoffOptions {
@@ -62,26 +63,11 @@ export async function retryWithBackoff<T>(attempt: (attemptNumber: number) => Pr
     ...(signal ? { signal } : {}),
     onFailedAttempt: async ({ error, retriesConsumed }) => {
       verdict = options.decide(error, retriesConsumed);
-      if (verdict.retry && verdict.waitMs !== undefined && verdict.waitMs > 0) await sleep(verdict.waitMs, signal);
+      if (verdict.retry && verdict.waitMs !== undefined && verdict.waitMs > 0) await abortableSleep(verdict.waitMs, signal);
     },
     // A retry that already waited is not charged a backoff. A refusal must consume, or p-retry
     // would retry a plain TypeError at once.
     shouldConsumeRetry: () => !explicit(),
     shouldRetry: () => verdict.retry,
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,4 +1,5 @@
 import { providerErrorFromStatus, parseRetryAfter } from '../errors/from-status.js';
+import { abortableSleep } from '../core/abortable-sleep.js';
 import { StreamTruncatedError } from '../errors/provider-error.js';
 import { makeUsage } from '../providers/shared/usage.js';
 import type { FinishReason } from '../types/finish-reason.js';
@@ -119,7 +120,7 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
     async generate(request, opts) {
       const call = record('generate', request, opts);
       const r = next(request, call);
-      if (r.latencyMs) await delay(r.latencyMs, opts.signal);
+      if (r.latencyMs) await abortableSleep(r.latencyMs, opts.signal);
       opts.signal?.throwIfAborted();
       if (r.error && r.failAfterChunks === undefined) throw fail(r, opts);
       return toResult(r, opts);
@@ -132,7 +133,7 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
 
   async function* streamAnswer(call: MockCall, request: NormalizedRequest, opts: AdapterCallOptions): AsyncGenerator<StreamEvent> {
       const r = next(request, call);
-      if (r.latencyMs) await delay(r.latencyMs, opts.signal);
+      if (r.latencyMs) await abortableSleep(r.latencyMs, opts.signal);
       opts.signal?.throwIfAborted();
       if (r.error && r.failAfterChunks === undefined) throw fail(r, opts);
       const result = toResult(r, opts);
@@ -142,7 +143,7 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
         if (r.failAfterChunks !== undefined && sent >= r.failAfterChunks) {
           throw r.error ? fail(r, opts) : new StreamTruncatedError({ provider: opts.target.provider, model: opts.target.model, message: 'mock stream cut' });
         }
-        if (sent > 0 && r.chunkDelayMs) await delay(r.chunkDelayMs, opts.signal);
+        if (sent > 0 && r.chunkDelayMs) await abortableSleep(r.chunkDelayMs, opts.signal);
         opts.signal?.throwIfAborted();
         sent++;
       };
@@ -219,20 +220,4 @@ function lastUserText(req: NormalizedRequest): string {
     return m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
   }
   return '';
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
