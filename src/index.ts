@@ -57,6 +57,29 @@ export {
   type DetectOptions,
 } from './pii/index.js';
 
+export {
+  budget,
+  rateLimit,
+  memoryStore,
+  type Budget,
+  type BudgetLimit,
+  type BudgetLimitStatus,
+  type BudgetOptions,
+  type BudgetThresholdEvent,
+  type RateLimitOptions,
+  type MemoryStoreOptions,
+  type BudgetStore,
+  type CounterAmount,
+  type CounterState,
+  type ReserveRequest,
+  type ReserveResult,
+  type StoreCounter,
+  type StoreWindow,
+  type BudgetWindow,
+  type DurationString,
+  type LimitScope,
+} from './budget/index.js';
+
 export * from './errors/index.js';
 
 export type * from './types/request.js';
@@ -68,6 +91,7 @@ export type * from './types/target.js';
 export type * from './types/attempt.js';
 export type * from './types/provider-adapter.js';
 export type * from './types/middleware.js';
+export type * from './types/guard.js';
 export type * from './types/json-schema.js';
 export type * from './types/routing.js';
 export type * from './types/cost.js';

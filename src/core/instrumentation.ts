@@ -54,6 +54,8 @@ export interface Instrumentation {
 /** Prices one attempt's usage; undefined when the model has no known price. */
 export interface Pricer {
   price(target: Target, kind: string, usage: Usage, at: Date): Cost | undefined;
+  /** The model's context window in tokens, when known (budgets size `maxTokens` with it). */
+  contextWindow?(target: Target, kind: string): number | undefined;
 }
 
 /** Fans one call out to several instrumentations; undefined when none is interested. */

@@ -3,6 +3,9 @@ import { AttemptTimeoutError, ProviderTimeoutError, StreamTruncatedError } from 
 import { SwitchyardError } from '../errors/switchyard-error.js';
 import { canAbort, linkAbort } from '../gateway/call-signal.js';
 import type { AttemptRecord } from '../types/attempt.js';
+import type { GuardAdmission, GuardedAttempt } from '../types/guard.js';
+import type { NormalizedRequest } from '../types/request.js';
+import type { Usage } from '../types/usage.js';
 import type { CallContext } from '../types/middleware.js';
 import type { AdapterCallOptions, ProviderAdapter } from '../types/provider-adapter.js';
 import type { FinishEvent, StreamEvent } from '../types/stream-event.js';
@@ -10,6 +13,7 @@ import type { AttemptObserver, CallObserver, Pricer } from './instrumentation.js
 import type { Target } from '../types/target.js';
 import type { ConcurrencyLimits, Release } from './concurrency-limits.js';
 import { resultToEvents } from './result-events.js';
+import { utf8Length } from './utf8.js';
 import type { Admission, HealthRegistry } from './target-health.js';
 import { toSwitchyardError } from './to-switchyard-error.js';
 
@@ -45,6 +49,13 @@ class Attempt {
   controller: AbortController | undefined;
   observer: AttemptObserver | undefined;
   finish: FinishEvent | undefined;
+  /** The request this attempt sends (a guard may have changed it). */
+  request: NormalizedRequest;
+  /** What admitted guards want to hear when the attempt ends. */
+  private guardEnds: Array<NonNullable<GuardAdmission['end']>> | undefined;
+  private refusedByGuard = false;
+  /** UTF-8 bytes of output produced, counted only when a guard listens. */
+  outputBytes = 0;
   private unlink: (() => void) | undefined;
   private release: Release | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -58,23 +69,69 @@ class Attempt {
     private readonly svc: AttemptServices,
   ) {
     this.record = { target, mode: ctx.mode, outcome: 'success', startedAt: Date.now(), latencyMs: 0 };
+    this.request = ctx.request;
   }
 
-  /** Circuit breaker, then concurrency slot. Throws (and records a skip) when refused. */
+  /** Guards, circuit breaker, then concurrency slot. Throws (and records a skip) when refused. */
   async admit(): Promise<void> {
     const { ctx, target } = this;
     if (ctx.signal.aborted) throw ctx.signal.reason;
+    // Guards first: one that waits (a rate limit) must not hold the breaker's half-open probe.
+    if (ctx.guards.length > 0) await this.runGuards();
     this.admission = this.svc.health.admit(target.id);
     this.svc.health.started(target.id);
     const call = ctx.state.get(CALL_OBSERVER) as CallObserver | undefined;
     if (call) {
       try {
-        this.observer = call.startAttempt({ ctx, target, kind: this.adapter.kind, server: this.adapter.server });
+        const seen = this.request === ctx.request ? ctx : { ...ctx, request: this.request };
+        this.observer = call.startAttempt({ ctx: seen, target, kind: this.adapter.kind, server: this.adapter.server });
       } catch {
         // an observer's failure must never fail the call
       }
     }
     if (!this.svc.limits.empty) this.release = await this.svc.limits.acquire(target, canAbort(ctx.signal) ? ctx.signal : undefined);
+  }
+
+  private async runGuards(): Promise<void> {
+    const { ctx, target, svc } = this;
+    const kind = this.adapter.kind;
+    const pricer = svc.pricer;
+    let contextWindow: number | undefined | null = null;
+    const price = (usage: Usage) => pricer?.price(target, kind, usage, new Date());
+    for (const guard of ctx.guards) {
+      const attempt: GuardedAttempt = {
+        ctx,
+        target,
+        kind,
+        request: this.request,
+        signal: ctx.signal,
+        price,
+        get contextWindow() {
+          if (contextWindow === null) contextWindow = pricer?.contextWindow?.(target, kind);
+          return contextWindow;
+        },
+      };
+      let admitted: GuardAdmission | void;
+      try {
+        admitted = await guard.admit(attempt);
+      } catch (err) {
+        this.refusedByGuard = !ctx.signal.aborted;
+        throw err;
+      }
+      if (!admitted) continue;
+      if (admitted.request) this.request = admitted.request;
+      if (admitted.end) (this.guardEnds ??= []).push(admitted.end);
+    }
+  }
+
+  /** Counts output bytes for guards (only when one listens). */
+  countOutput(ev: StreamEvent): void {
+    if (ev.type === 'text-delta' || ev.type === 'reasoning-delta') this.outputBytes += utf8Length(ev.text);
+    else if (ev.type === 'tool-call-delta') this.outputBytes += utf8Length(ev.argumentsDelta);
+  }
+
+  get counting(): boolean {
+    return this.guardEnds !== undefined;
   }
 
   /**
@@ -133,6 +190,7 @@ class Attempt {
   /** Called for every event of a stream attempt. */
   onEvent(ev: StreamEvent): void {
     const limits = this.ctx.limits;
+    if (this.guardEnds) this.countOutput(ev);
     this.observer?.event?.(ev);
     if (ev.type === 'finish') {
       this.settle(ev);
@@ -170,7 +228,7 @@ class Attempt {
     if (headersMs && error instanceof ProviderTimeoutError) {
       error = new AttemptTimeoutError({ provider: this.target.provider, model: this.target.model, message: `no response headers within ${headersMs} ms`, phase: 'headers', limitMs: headersMs, cause: error });
     }
-    this.record.outcome = error.name === 'CircuitOpenError' ? 'skipped' : error.name === 'AbortError' || error.name === 'DeadlineExceededError' ? 'aborted' : 'error';
+    this.record.outcome = this.refusedByGuard || error.name === 'CircuitOpenError' ? 'skipped' : error.name === 'AbortError' || error.name === 'DeadlineExceededError' ? 'aborted' : 'error';
     this.record.error = error;
     return error;
   }
@@ -195,6 +253,16 @@ class Attempt {
     } catch {
       // an observer's failure must never fail the call
     }
+    if (this.guardEnds) {
+      const result = { record, usage: record.usage, cost: record.cost, delivered: record.timeToFirstTokenMs !== undefined, outputBytes: this.outputBytes };
+      for (const end of this.guardEnds) {
+        try {
+          end(result);
+        } catch {
+          // a guard's bookkeeping must never fail the call
+        }
+      }
+    }
   }
 }
 
@@ -205,10 +273,12 @@ export async function attemptGenerate(ctx: CallContext, target: Target, adapter:
     await a.admit();
     const options = a.options(a.signal(false));
     const run = a.observer?.run;
-    const result = await (run ? run(() => adapter.generate(ctx.request, options)) : adapter.generate(ctx.request, options));
+    const request = a.request;
+    const result = await (run ? run(() => adapter.generate(request, options)) : adapter.generate(request, options));
     a.record.timeToFirstTokenMs = performance.now() - a.t0;
     a.observer?.firstToken?.();
     const events = resultToEvents(result, target);
+    if (a.counting) for (const ev of events) a.countOutput(ev);
     a.settle(events[events.length - 1] as FinishEvent);
     if (a.observer?.event) for (const ev of events) a.observer.event(ev);
     return events;
@@ -252,12 +322,13 @@ export function attemptStream(ctx: CallContext, target: Target, adapter: Provide
     await a.admit();
     const options = { ...a.options(undefined), signal: a.signal(true)! };
     const run = a.observer?.run;
+    const request = a.request;
     if (!run) {
-      inner = adapter.stream(ctx.request, options)[Symbol.asyncIterator]();
+      inner = adapter.stream(request, options)[Symbol.asyncIterator]();
       return inner.next();
     }
     // The SDK sends its request on the first read, so that read runs in the attempt's context too.
-    const it = run(() => adapter.stream(ctx.request, options)[Symbol.asyncIterator]());
+    const it = run(() => adapter.stream(request, options)[Symbol.asyncIterator]());
     inner = it;
     return run(() => it.next());
   };
@@ -296,3 +367,4 @@ export function attemptStream(ctx: CallContext, target: Target, adapter: Provide
   };
   return iterator;
 }
+

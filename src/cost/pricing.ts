@@ -142,6 +142,9 @@ export function pricing(options: PricingOptions = {}): Pricing {
       const r = resolve(target, kind);
       return r ? ratesOf(r, at) : undefined;
     },
+    contextWindow(target, kind) {
+      return resolve(target, kind)?.contextWindow;
+    },
     tableSource: builtIn ? PRICE_TABLE.source : undefined,
   };
 }

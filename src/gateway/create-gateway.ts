@@ -2,6 +2,7 @@ import { ChatStream } from '../core/chat-stream.js';
 import { attemptGenerate, CALL_OBSERVER } from '../core/run-attempt.js';
 import { telemetry } from '../telemetry/telemetry.js';
 import { defaultPricing } from '../cost/pricing.js';
+import type { AttemptGuard } from '../types/guard.js';
 import { startCallObservers, type CallObserver, type Instrumentation, type Pricer } from '../core/instrumentation.js';
 import { ConcurrencyLimits } from '../core/concurrency-limits.js';
 import { HealthRegistry } from '../core/target-health.js';
@@ -101,6 +102,7 @@ export function createGateway(config: GatewayConfig): Gateway {
       state: new Map(),
       routing: [],
       limits: undefined,
+      guards: NO_GUARDS,
       health,
       startedAt: performance.now(),
       resolve: resolveModel,
@@ -192,6 +194,8 @@ function guardedPricer(pricer: Pricer): Pricer {
 }
 
 /** Starts the call's observers so that neither starting nor ending them can throw into the call. */
+const NO_GUARDS: readonly AttemptGuard[] = Object.freeze([]);
+
 function guardedStart(instrumentation: readonly Instrumentation[], ctx: CallContext): CallObserver | undefined {
   let observer: CallObserver | undefined;
   try {

@@ -20,6 +20,7 @@ export function deriveContext(ctx: CallContext, options: NextOptions): CallConte
     metadata: options.metadata ?? ctx.metadata,
     signal: options.signal ? branchSignal(ctx.signal, options.signal) : ctx.signal,
     limits: options.limits ?? ctx.limits,
+    guards: options.guards && options.guards.length > 0 ? [...ctx.guards, ...options.guards] : ctx.guards,
   };
 }
 

@@ -16,7 +16,8 @@ export interface MockResponse {
   toolCalls?: Array<{ id?: string; name: string; arguments: unknown }>;
   finishReason?: FinishReason;
   rawFinishReason?: string;
-  usage?: Partial<Usage>;
+  /** Usage to report; `null`: report none (as a stream that never sends a usage chunk). */
+  usage?: Partial<Usage> | null;
   model?: string;
   /** Text pieces for streams (default: the text as one piece). */
   chunks?: string[];
@@ -193,7 +194,7 @@ function toResult(r: MockResponse, opts: AdapterCallOptions): AdapterResult {
     content.push({ type: 'tool-call', id: tc.id ?? `mock_call_${i}`, name: tc.name, arguments: tc.arguments ?? {}, argumentsText });
   });
   const u = r.usage ?? {};
-  const usage = makeUsage({
+  const usage = r.usage === null ? undefined : makeUsage({
     inputTokens: u.inputTokens ?? 10,
     outputTokens: u.outputTokens ?? Math.max(1, Math.ceil(text.length / 4)),
     cacheReadTokens: u.cacheReadTokens ?? 0,

@@ -1,4 +1,5 @@
 import type { AttemptRecord } from './attempt.js';
+import type { AttemptGuard } from './guard.js';
 import type { NormalizedRequest, RequestMetadata } from './request.js';
 import type { ProviderCapabilities } from './provider-adapter.js';
 import type { AttemptLimits, RoutingEvent, TargetHealthRegistry } from './routing.js';
@@ -29,6 +30,8 @@ export interface CallContext {
   readonly routing: RoutingEvent[];
   /** Time limits the attempt core applies to attempts made from this branch. */
   readonly limits: AttemptLimits | undefined;
+  /** Guards (budgets, rate limits) the attempt core asks before each attempt of this branch, outermost first. */
+  readonly guards: readonly AttemptGuard[];
   /** Health of every target (latency, in-flight, circuit state), shared by all calls of the gateway. */
   readonly health: TargetHealthRegistry;
   /** `performance.now()` when the call started. */
@@ -56,6 +59,8 @@ export interface NextOptions {
   signal?: AbortSignal;
   /** Time limits for attempts made from this branch (replaces the branch's current ones). */
   limits?: AttemptLimits;
+  /** Guards to add for attempts made from this branch (after the branch's current ones). */
+  guards?: readonly AttemptGuard[];
 }
 
 /** Calls the rest of the onion. May be called zero, one or several times; each call is a fresh branch. */

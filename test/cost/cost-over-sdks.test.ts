@@ -40,6 +40,7 @@ function callContext(mode: 'generate' | 'stream', model: string): CallContext {
     state: new Map(),
     routing: [],
     limits: undefined,
+    guards: [],
     health: new HealthRegistry(false),
     startedAt: performance.now(),
     resolve: () => undefined,

@@ -183,6 +183,7 @@ describe('per-attempt cost through the attempt core', () => {
       state: new Map(),
       routing: [],
       limits: undefined,
+      guards: [],
       health,
       startedAt: performance.now(),
       resolve: () => undefined,

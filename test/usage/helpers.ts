@@ -38,6 +38,7 @@ export function callContext(metadata: RequestMetadata = {}, requestedModel = 'sm
     state: new Map(),
     routing: [],
     limits: undefined,
+    guards: [],
     health: new HealthRegistry(false),
     startedAt: performance.now(),
     resolve: () => undefined,
