@@ -80,6 +80,24 @@ export {
   type LimitScope,
 } from './budget/index.js';
 
+export {
+  audit,
+  auditHash,
+  jsonlFileSink,
+  AuditSinkError,
+  type AuditOptions,
+  type AuditSink,
+  type AuditRecord,
+  type AuditAttempt,
+  type AuditError,
+  type AuditPolicies,
+  type AuditTarget,
+  type AuditJson,
+  type AuditSinkFailure,
+  type JsonlFileSink,
+  type JsonlFileSinkOptions,
+} from './audit/index.js';
+
 export * from './errors/index.js';
 
 export type * from './types/request.js';
