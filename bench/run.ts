@@ -1,5 +1,6 @@
 // `npm run bench`: every measurement runs side by side with its baseline in the same process.
-// BENCH_ONLY=pipeline,loopback,routing,telemetry runs a subset.
+// BENCH_ONLY=pipeline,loopback,routing,telemetry,budget runs a subset.
+import { benchBudget } from './budget.bench.js';
 import { benchLoopback } from './loopback.bench.js';
 import { benchPerCall, benchPerChunk } from './pipeline.bench.js';
 import { benchRouting } from './routing.bench.js';
@@ -16,3 +17,4 @@ if (want('pipeline')) {
 if (want('loopback')) await benchLoopback();
 if (want('routing')) await benchRouting();
 if (want('telemetry')) await benchTelemetry();
+if (want('budget')) await benchBudget();

@@ -78,6 +78,12 @@ export {
   type BudgetWindow,
   type DurationString,
   type LimitScope,
+  estimateInputTokens,
+  loadTokenizer,
+  tokenizerFamily,
+  type EstimateOptions,
+  type InputEstimate,
+  type TokenizerFamily,
 } from './budget/index.js';
 
 export {

@@ -6,7 +6,8 @@
 //   Claude and Gemini we scale the o200k count by a calibrated factor (their tokenizers are not
 //   public in JS); the factor is capped so the text part never exceeds its UTF-8 bytes.
 // - bytes: without the tokenizer (not installed, or still loading), ceil(UTF-8 bytes / 4). Bytes, not
-//   characters: chars/4 undercounts CJK by about half (see bench/estimate-calibration.ts).
+//   characters: chars/4 gives about a third of the real o200k count for Chinese and Japanese, bytes/4
+//   stays within ~0.7–1.5× on every sample in bench/estimate-calibration.ts.
 // - strict: an upper bound rather than an estimate (see `strictCount`).
 
 import type { Message, NormalizedRequest } from '../types/request.js';
@@ -49,8 +50,9 @@ const PER_TOOL_CALL = 3;
 // small wrapper allowance is added.
 const TOOLS_BASE = 12;
 const PER_TOOL = 8;
-// Anthropic adds a tool-use system prompt whenever tools are present: 346 tokens for Claude 4-era
-// models with tool_choice auto/none (Anthropic's tool-use pricing table; 313 for any/tool).
+// Anthropic adds a tool-use system prompt whenever tools are present. Its tool-use pricing table lists
+// it per model: 159–530 tokens for Claude 3 models, 346 for Claude 4-era models with tool_choice
+// auto/none (313 for any/tool).
 const ANTHROPIC_TOOL_PROMPT = 346;
 // A structured-output schema is counted as its JSON; this is the instruction wrapped around it.
 const RESPONSE_SCHEMA = 8;
@@ -264,9 +266,7 @@ function estimateCount(inv: Inventory, family: TokenizerFamily, images: ImageCos
  */
 export function estimateInputTokens(request: NormalizedRequest, options: EstimateOptions): InputEstimate {
   const inv = inventory(request);
-  const family = tokenizerFamily(options.kind, options.model);
-  const images = imageCostFor(family, options.model);
-  const encoding: EncodingName = family === 'openai' ? encodingForModel(options.model) : 'o200k_base';
+  const { family, images, encoding } = targetShape(options.kind, options.model);
   const counter = options.strict ? undefined : tokenCounter(encoding);
   const method: InputEstimate['method'] = options.strict ? 'strict' : counter ? 'tokenizer' : 'bytes';
   const key = `${family}|${method === 'tokenizer' ? encoding : method}|${images.id}`;
@@ -280,4 +280,28 @@ export function estimateInputTokens(request: NormalizedRequest, options: Estimat
   const result: InputEstimate = Object.freeze({ tokens, method });
   inv.results.set(key, result);
   return result;
+}
+
+interface TargetShape {
+  family: TokenizerFamily;
+  images: ImageCost;
+  /** Claude and Gemini are estimated from o200k; OpenAI models by their own encoding. */
+  encoding: EncodingName;
+}
+
+// Resolved per (kind, model), so the memoized path skips the regexes. Model strings come from
+// callers, so the cache is bounded: it is simply dropped when full.
+const shapes = new Map<string, TargetShape>();
+const SHAPES_MAX = 256;
+
+function targetShape(kind: string, model: string): TargetShape {
+  const key = `${kind}\0${model}`;
+  let shape = shapes.get(key);
+  if (shape === undefined) {
+    const family = tokenizerFamily(kind, model);
+    shape = { family, images: imageCostFor(family, model), encoding: family === 'openai' ? encodingForModel(model) : 'o200k_base' };
+    if (shapes.size >= SHAPES_MAX) shapes.clear();
+    shapes.set(key, shape);
+  }
+  return shape;
 }

@@ -4,3 +4,4 @@ export { memoryStore, type MemoryStoreOptions } from './memory-store.js';
 export type { BudgetStore, CounterAmount, CounterState, ReserveRequest, ReserveResult, StoreCounter, StoreWindow } from './store.js';
 export type { BudgetWindow, DurationString } from './windows.js';
 export type { LimitScope } from './scope.js';
+export { estimateInputTokens, loadTokenizer, tokenizerFamily, type EstimateOptions, type InputEstimate, type TokenizerFamily } from './estimate.js';
