@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budget, createGateway, pricing } from '../../src/index.js';
+import { budget, createGateway, pricing, rateLimit, RateLimitExceededError } from '../../src/index.js';
 import { redisStore } from '../../src/redis/index.js';
 import { mockProvider } from '../../src/testing/index.js';
 import { CAP, sharedLimits } from './budget-shared.js';
@@ -77,5 +77,19 @@ describe.skipIf(skip !== undefined)('budgets shared by several processes through
     const llm = mockProvider({ fallback: { text: 'ok', usage: { inputTokens: 4, outputTokens: 10 } } });
     const gateway = createGateway({ providers: { llm }, middleware: [b], telemetry: false, pricing: pricing({ builtIn: false, prices: { 'llm/m': { input: 1, output: 2 } } }) });
     await expect(gateway.chat({ model: 'llm/m', messages: [{ role: 'user', content: 'hi' }], maxTokens: 1000 })).resolves.toBeDefined();
+  });
+
+  it('a rate limit on Redis admits exactly rpm requests across two gateways', async () => {
+    const store = redisStore({ client, hashTag: `rl-${randomUUID()}` });
+    const make = () => {
+      const llm = mockProvider({ fallback: { text: 'ok', latencyMs: 2 } });
+      return { llm, gateway: createGateway({ providers: { llm }, middleware: [rateLimit({ rpm: 50, wait: false, store })], telemetry: false }) };
+    };
+    const a = make();
+    const b = make();
+    const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => (i % 2 ? a : b).gateway.chat({ model: 'llm/m', messages: [{ role: 'user', content: 'hi' }] })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(50);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(RateLimitExceededError);
+    expect(a.llm.calls.length + b.llm.calls.length).toBe(50);
   });
 });
