@@ -1,8 +1,9 @@
 // `npm run bench`: every measurement runs side by side with its baseline in the same process.
-// BENCH_ONLY=pipeline,loopback,routing,telemetry,budget runs a subset.
+// BENCH_ONLY=pipeline,loopback,routing,telemetry,budget,pii runs a subset.
 import { benchBudget } from './budget.bench.js';
 import { benchLoopback } from './loopback.bench.js';
 import { benchPerCall, benchPerChunk } from './pipeline.bench.js';
+import { benchPii } from './pii.bench.js';
 import { benchRouting } from './routing.bench.js';
 import { benchTelemetry } from './telemetry.bench.js';
 
@@ -17,4 +18,5 @@ if (want('pipeline')) {
 if (want('loopback')) await benchLoopback();
 if (want('routing')) await benchRouting();
 if (want('telemetry')) await benchTelemetry();
+if (want('pii')) await benchPii();
 if (want('budget')) await benchBudget();

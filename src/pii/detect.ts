@@ -1,11 +1,16 @@
-import { BUILTIN_DETECTORS, BUILTIN_PII_TYPES } from './detectors.js';
+import { BUILTIN_DETECTORS, BUILTIN_PII_TYPES, digitRuns, DIGIT_RUN_DETECTORS, type DigitRuns } from './detectors.js';
 import type { AllowEntry, CustomDetector, DetectOptions, PiiSpan } from './types.js';
 
 interface Candidate extends PiiSpan {
   priority: number;
 }
 
-type Runner = { run: (text: string, out: Candidate[]) => void };
+/** What the built-in detectors share while scanning one text (found on first use). */
+interface Shared {
+  runs: DigitRuns | undefined;
+}
+
+type Runner = { run: (text: string, out: Candidate[], shared: Shared) => void };
 
 const TYPE_NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -59,7 +64,9 @@ function allowFilter(allow: readonly AllowEntry[] | undefined): ((value: string)
  * then the most specific (priority), then the earliest. Clusters are nearly always of size one.
  */
 function resolveOverlaps(cands: Candidate[]): PiiSpan[] {
-  cands.sort((a, b) => a.start - b.start || b.end - a.end);
+  let sorted = true;
+  for (let k = 1; k < cands.length && sorted; k++) if (cands[k]!.start < cands[k - 1]!.start || (cands[k]!.start === cands[k - 1]!.start && cands[k]!.end > cands[k - 1]!.end)) sorted = false;
+  if (!sorted) cands.sort((a, b) => a.start - b.start || b.end - a.end);
   const result: PiiSpan[] = [];
   let i = 0;
   while (i < cands.length) {
@@ -92,18 +99,29 @@ export function createDetector(options: DetectOptions = {}): Detector {
   for (const t of options.types ?? BUILTIN_PII_TYPES) {
     const b = BUILTIN_DETECTORS[t];
     if (!b) throw new TypeError(`Unknown PII type ${JSON.stringify(t)}; expected one of ${BUILTIN_PII_TYPES.join(', ')}`);
-    runners.push({
-      run(text, out) {
-        for (const s of b.detect(text)) out.push({ type: s.type, start: s.start, end: s.end, value: s.value, priority: b.priority });
-      },
-    });
+    const priority = b.priority;
+    const fromRuns = DIGIT_RUN_DETECTORS[t];
+    runners.push(
+      fromRuns
+        ? {
+            run(text, out, shared) {
+              for (const s of fromRuns((shared.runs ??= digitRuns(text)))) out.push({ type: s.type, start: s.start, end: s.end, value: s.value, priority });
+            },
+          }
+        : {
+            run(text, out) {
+              for (const s of b.detect(text)) out.push({ type: s.type, start: s.start, end: s.end, value: s.value, priority });
+            },
+          },
+    );
   }
   for (const c of options.custom ?? []) runners.push(customRunner(c));
   const allowed = allowFilter(options.allow);
   return (text) => {
     if (text.length === 0) return [];
     let cands: Candidate[] = [];
-    for (const r of runners) r.run(text, cands);
+    const shared: Shared = { runs: undefined };
+    for (const r of runners) r.run(text, cands, shared);
     if (allowed) cands = cands.filter((c) => !allowed(c.value));
     return resolveOverlaps(cands);
   };

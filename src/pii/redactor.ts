@@ -47,6 +47,10 @@ export interface Redactor {
 interface RedactorConfig {
   detector: Detector;
   actionFor: (type: string) => PiiAction;
+  /** Whether any type is blocked (otherwise the per-entity check is skipped). */
+  blocks: boolean;
+  /** `email` → `EMAIL`, cached. */
+  label: (type: string) => string;
   hash: (value: string) => string;
 }
 
@@ -55,12 +59,17 @@ interface RedactorConfig {
  * session (so one value gets one placeholder across messages), then restore what comes back.
  */
 export class RedactionSession {
-  private readonly byValue = new Map<string, string>();
-  private readonly byPlaceholder = new Map<string, string>();
-  private readonly nextIndex = new Map<string, number>();
+  // Created on first use: a session per text must stay cheap, and most texts hold no entity.
+  /** label → original value → placeholder */
+  private byValue: Map<string, Map<string, string>> | undefined;
+  private byPlaceholder: Map<string, string> | undefined;
+  private nextIndex: Map<string, number> | undefined;
   /** Placeholder-shaped text the caller wrote themselves: never issued, so never restored. */
-  private readonly reserved = new Set<string>();
-  private readonly prefixes = new Set<string>();
+  private reserved: Set<string> | undefined;
+  /** Proper prefixes of issued placeholders, built on first use (streaming) and kept up to date. */
+  private prefixes: Set<string> | undefined;
+  private prefixesCover = 0;
+  private readonly issued: string[] = [];
   private maxPlaceholderLength = 0;
   private readonly totals: PiiCounts = {};
 
@@ -74,7 +83,7 @@ export class RedactionSession {
 
   /** How many distinct placeholders were issued. */
   get size(): number {
-    return this.byPlaceholder.size;
+    return this.byPlaceholder?.size ?? 0;
   }
 
   /** Longest issued placeholder, in UTF-16 units (what a stream restorer may need to hold back). */
@@ -89,7 +98,7 @@ export class RedactionSession {
     let blocked: PiiCounts | undefined;
     for (const s of spans) {
       counts[s.type] = (counts[s.type] ?? 0) + 1;
-      if (this.config.actionFor(s.type) === 'block') (blocked ??= {})[s.type] = (blocked[s.type] ?? 0) + 1;
+      if (this.config.blocks && this.config.actionFor(s.type) === 'block') (blocked ??= {})[s.type] = (blocked[s.type] ?? 0) + 1;
     }
     if (blocked) throw new PIIBlockedError(blocked);
 
@@ -101,12 +110,12 @@ export class RedactionSession {
       PLACEHOLDER_RE.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = PLACEHOLDER_RE.exec(text)) !== null) {
-        if (this.byPlaceholder.has(m[0])) {
+        if (this.byPlaceholder?.has(m[0])) {
           const start = m.index;
           const end = start + m[0].length;
           if (spans.some((s) => s.start < end && s.end > start)) continue; // already inside an entity
           literals.push({ type: LITERAL_LABEL, start, end, value: m[0], literal: true });
-        } else this.reserved.add(m[0]);
+        } else (this.reserved ??= new Set()).add(m[0]);
       }
       if (literals.length > 0) all = [...spans, ...literals].sort((a, b) => a.start - b.start);
     }
@@ -120,7 +129,7 @@ export class RedactionSession {
       pos = s.end;
     }
     out += text.slice(pos);
-    for (const [type, n] of Object.entries(counts)) this.totals[type] = (this.totals[type] ?? 0) + n;
+    for (const type in counts) this.totals[type] = (this.totals[type] ?? 0) + counts[type]!;
     return { text: out, counts };
   }
 
@@ -134,8 +143,9 @@ export class RedactionSession {
 
   /** Replaces every placeholder this session issued with its original value. */
   restore(text: string): string {
-    if (this.byPlaceholder.size === 0 || !text.includes('<')) return text;
-    return text.replace(PLACEHOLDER_RE, (ph: string) => this.byPlaceholder.get(ph) ?? ph);
+    const map = this.byPlaceholder;
+    if (!map || map.size === 0 || !text.includes('<')) return text;
+    return text.replace(PLACEHOLDER_RE, (ph: string) => map.get(ph) ?? ph);
   }
 
   /**
@@ -143,9 +153,10 @@ export class RedactionSession {
    * arguments): originals are inserted JSON-escaped, so the text stays parseable.
    */
   restoreJson(text: string): string {
-    if (this.byPlaceholder.size === 0 || !text.includes('<')) return text;
+    const map = this.byPlaceholder;
+    if (!map || map.size === 0 || !text.includes('<')) return text;
     return text.replace(PLACEHOLDER_RE, (ph: string) => {
-      const original = this.byPlaceholder.get(ph);
+      const original = map.get(ph);
       return original === undefined ? ph : JSON.stringify(original).slice(1, -1);
     });
   }
@@ -157,7 +168,12 @@ export class RedactionSession {
 
   /** Whether `s` is a proper prefix of a placeholder this session issued (used by the stream restorer). */
   isPlaceholderPrefix(s: string): boolean {
-    return this.prefixes.has(s);
+    const prefixes = (this.prefixes ??= new Set<string>());
+    for (; this.prefixesCover < this.issued.length; this.prefixesCover++) {
+      const ph = this.issued[this.prefixesCover]!;
+      for (let i = 1; i < ph.length; i++) prefixes.add(ph.slice(0, i));
+    }
+    return prefixes.has(s);
   }
 
   private mapStrings(value: unknown, fn: (s: string) => string): unknown {
@@ -172,7 +188,7 @@ export class RedactionSession {
   }
 
   private replacement(s: PiiSpan): string {
-    const label = s.type.toUpperCase();
+    const label = this.config.label(s.type);
     switch (this.config.actionFor(s.type)) {
       case 'mask':
         return `[${label}]`;
@@ -184,16 +200,19 @@ export class RedactionSession {
   }
 
   private placeholderFor(label: string, value: string): string {
-    const key = `${label}\u0000${value}`;
-    const existing = this.byValue.get(key);
+    const byValue = (this.byValue ??= new Map());
+    let forLabel = byValue.get(label);
+    if (forLabel === undefined) byValue.set(label, (forLabel = new Map()));
+    const existing = forLabel.get(value);
     if (existing !== undefined) return existing;
-    let n = this.nextIndex.get(label) ?? 1;
+    const nextIndex = (this.nextIndex ??= new Map());
+    let n = nextIndex.get(label) ?? 1;
     let ph = `<${label}_${n}>`;
-    while (this.reserved.has(ph)) ph = `<${label}_${++n}>`;
-    this.nextIndex.set(label, n + 1);
-    this.byValue.set(key, ph);
-    this.byPlaceholder.set(ph, value);
-    for (let i = 1; i < ph.length; i++) this.prefixes.add(ph.slice(0, i));
+    while (this.reserved?.has(ph)) ph = `<${label}_${++n}>`;
+    nextIndex.set(label, n + 1);
+    forLabel.set(value, ph);
+    (this.byPlaceholder ??= new Map()).set(ph, value);
+    this.issued.push(ph);
     if (ph.length > this.maxPlaceholderLength) this.maxPlaceholderLength = ph.length;
     return ph;
   }
@@ -214,16 +233,24 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   const hashLength = options.hashLength ?? 8;
   if (!Number.isInteger(hashLength) || hashLength < 4 || hashLength > 64) throw new TypeError('hashLength must be an integer from 4 to 64');
   const salt = options.salt ?? randomBytes(16).toString('hex');
+  const labels = new Map<string, string>();
   const config: RedactorConfig = {
     detector: createDetector(options),
     actionFor: (type) => actions.get(type) ?? defaultAction,
+    blocks: defaultAction === 'block' || [...actions.values()].includes('block'),
+    label: (type) => {
+      let l = labels.get(type);
+      if (l === undefined) labels.set(type, (l = type.toUpperCase()));
+      return l;
+    },
     hash: (value) => createHash('sha256').update(salt).update('\u0000').update(value).digest('hex').slice(0, hashLength),
   };
   return {
     session: () => new RedactionSession(config),
     redact(text) {
       const session = new RedactionSession(config);
-      return { ...session.redact(text), session };
+      const r = session.redact(text);
+      return { text: r.text, counts: r.counts, session };
     },
   };
 }

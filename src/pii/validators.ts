@@ -19,7 +19,7 @@ export function luhnValid(digits: string): boolean {
 
 /**
  * Whether a card number's issuer prefix (IIN) and length belong to a real scheme: Visa, Mastercard,
- * Amex, Discover, JCB, Diners, UnionPay, Maestro. Luhn alone accepts one in ten random numbers.
+ * Amex, Discover, JCB, Diners, UnionPay, Maestro, Mir. Luhn alone accepts one in ten random numbers.
  */
 export function plausibleCardIin(digits: string): boolean {
   const n = digits.length;
@@ -33,6 +33,7 @@ export function plausibleCardIin(digits: string): boolean {
   if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) return n >= 16 && n <= 19; // Discover
   if (p4 >= 3528 && p4 <= 3589) return n >= 16 && n <= 19; // JCB
   if ((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39) return n >= 14 && n <= 19; // Diners
+  if (p4 >= 2200 && p4 <= 2204) return n >= 16 && n <= 19; // Mir
   if (p2 === 62) return n >= 16 && n <= 19; // UnionPay
   if (p2 === 50 || (p2 >= 56 && p2 <= 58) || p2 === 67 || p2 === 63) return n >= 12 && n <= 19; // Maestro
   return false;
@@ -89,37 +90,46 @@ export function ipv4Valid(s: string): boolean {
   return true;
 }
 
-const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/**
+ * Groups in `s[from, to)`, one side of an IPv6 address (an IPv4 tail counts two), or -1 when
+ * malformed: every group 1–4 hex digits.
+ */
+function ipv6Groups(s: string, from: number, to: number, allowV4Tail: boolean): number {
+  if (from === to) return 0;
+  let n = 0;
+  let g = from;
+  for (let i = from; i <= to; i++) {
+    if (i < to && s.charCodeAt(i) !== 58) continue;
+    const len = i - g;
+    if (allowV4Tail && i === to && s.indexOf('.', g) !== -1 && s.indexOf('.', g) < to) {
+      if (!ipv4Valid(s.slice(g, to))) return -1;
+      return n + 2;
+    }
+    if (len < 1 || len > 4) return -1;
+    for (let k = g; k < i; k++) if (!isHex(s.charCodeAt(k))) return -1;
+    n++;
+    g = i + 1;
+  }
+  return n;
+}
 
 /** RFC 4291 text forms: eight groups, one `::` compression at most, optional embedded IPv4 tail. */
 export function ipv6Valid(s: string): boolean {
   const dbl = s.indexOf('::');
   if (dbl !== -1 && s.indexOf('::', dbl + 1) !== -1) return false;
-  const countGroups = (part: string, allowV4Tail: boolean): number => {
-    if (part === '') return 0;
-    const groups = part.split(':');
-    let n = 0;
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i]!;
-      if (allowV4Tail && i === groups.length - 1 && g.includes('.')) {
-        if (!ipv4Valid(g)) return -1;
-        n += 2;
-      } else if (HEX_GROUP.test(g)) n += 1;
-      else return -1;
-    }
-    return n;
-  };
-  if (dbl === -1) return countGroups(s, true) === 8;
-  const head = countGroups(s.slice(0, dbl), false);
-  const tail = countGroups(s.slice(dbl + 2), true);
+  if (dbl === -1) return ipv6Groups(s, 0, s.length, true) === 8;
+  const head = ipv6Groups(s, 0, dbl, false);
+  const tail = ipv6Groups(s, dbl + 2, s.length, true);
   return head >= 0 && tail >= 0 && head + tail <= 7;
 }
 
 function base64UrlDecode(s: string): string | undefined {
   if (s.length % 4 === 1) return undefined;
-  const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
+  const b64 = s.includes('-') || s.includes('_') ? s.replace(/-/g, '+').replace(/_/g, '/') : s;
   try {
-    return atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+    return atob(s.length % 4 === 0 ? b64 : b64 + '='.repeat(4 - (s.length % 4)));
   } catch {
     return undefined;
   }
@@ -127,14 +137,19 @@ function base64UrlDecode(s: string): string | undefined {
 
 /** A JWT's header decodes to a JSON object with an `alg`; its payload decodes to JSON too. */
 export function jwtValid(token: string): boolean {
-  const [h, p] = token.split('.');
-  if (!h || !p) return false;
+  const d1 = token.indexOf('.');
+  if (d1 <= 0) return false;
+  const d2 = token.indexOf('.', d1 + 1);
+  const h = token.slice(0, d1);
+  const p = token.slice(d1 + 1, d2 === -1 ? undefined : d2);
+  if (p.length === 0) return false;
   const header = base64UrlDecode(h);
-  const payload = base64UrlDecode(p);
-  if (header === undefined || payload === undefined) return false;
+  if (header === undefined) return false;
   try {
     const parsed: unknown = JSON.parse(header);
     if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { alg?: unknown }).alg !== 'string') return false;
+    const payload = base64UrlDecode(p);
+    if (payload === undefined) return false;
     JSON.parse(payload);
     return true;
   } catch {
@@ -142,14 +157,20 @@ export function jwtValid(token: string): boolean {
   }
 }
 
-/** Secrets are random: require a mix of letters and digits so prose like `sk-not-a-real-key-here` is left alone. */
+/**
+ * Secrets are random: require letters and a second kind of character (digits, or both cases), each
+ * more than once, so prose like `sk-not-a-real-key-here` is left alone.
+ */
 export function looksRandom(s: string): boolean {
-  let letters = 0;
+  let upper = 0;
+  let lower = 0;
   let digits = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) digits++;
-    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+    else if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
   }
-  return digits >= 2 && letters >= 4;
+  if (upper + lower < 4) return false;
+  return digits >= 2 || (upper >= 2 && lower >= 2 && s.length >= 20);
 }
